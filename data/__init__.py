@@ -1,0 +1,1 @@
+"""Bundled programs (package data only; see README "Bundled programs")."""

@@ -1,0 +1,3 @@
+"""planner: a personal conference agenda planner."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,25 @@
+"""The one error hierarchy of the core; ``cli.py`` turns each into one line on stderr."""
+
+
+class PlannerError(Exception):
+    """Something the attendee can act on; the message says what, where and how to fix it."""
+
+
+class ProgramError(PlannerError):
+    """A program file that cannot be read, parsed or validated."""
+
+
+class ZoneError(PlannerError):
+    """An unknown timezone name."""
+
+
+class NotFoundError(PlannerError):
+    """An unknown or ambiguous item id."""
+
+
+class AgendaError(PlannerError):
+    """An agenda file that cannot be read, locked or written."""
+
+
+class ExportError(PlannerError):
+    """An export that cannot be produced or written."""

@@ -1,0 +1,188 @@
+"""The program model: what every loader produces and everything downstream reads.
+
+Pydantic v2 models with validation that names the offending item. No file I/O,
+no click, no formatting for people.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from planner import timezones
+from planner.errors import ZoneError
+
+Kind = Literal[
+    "talk",
+    "paper",
+    "session",
+    "tutorial",
+    "keynote",
+    "break",
+    "social",
+    "registration",
+    "poster",
+    "other",
+]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+CONTAINER_KINDS = frozenset({"session", "tutorial"})
+FORMAT_VERSION = 1
+
+
+class Room(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    building: str | None = None
+
+
+class WalkTime(BaseModel):
+    """Minutes to walk between two named rooms or buildings, either way."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    between: tuple[str, str]
+    minutes: int = Field(ge=0, le=24 * 60)
+
+
+class Item(BaseModel):
+    """One thing in the program: a talk, a session holding talks, a break, ..."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    kind: Kind = "talk"
+    title: str = Field(min_length=1)
+    speakers: list[str] = []
+    abstract: str = ""
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    room: str | None = None
+    parent: str | None = None
+    related: list[str] = []
+    url: str | None = None
+    estimated: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _times_make_sense(self) -> Item:
+        if (self.start is None) != (self.end is None):
+            raise ValueError(
+                f"item {self.id!r} has only one of start and end; give both, "
+                "or neither for a time to be announced"
+            )
+        if self.start is not None and self.end < self.start:  # type: ignore[operator]
+            raise ValueError(
+                f"item {self.id!r} ends ({self.end.isoformat()}) before it starts "  # type: ignore[union-attr]
+                f"({self.start.isoformat()})"
+            )
+        return self
+
+    @property
+    def announced(self) -> bool:
+        """False for a "time to be announced" item."""
+        return self.start is not None
+
+    @property
+    def minutes(self) -> int | None:
+        if self.start is None or self.end is None:
+            return None
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+class PersonalEvent(BaseModel):
+    """Something the attendee adds to their own agenda (lunch with a friend)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+    location: str | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> PersonalEvent:
+        if self.end < self.start:
+            raise ValueError(f"personal event {self.title!r} ends before it starts")
+        return self
+
+
+class Program(BaseModel):
+    """A whole conference program in one timezone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["planner-program"] = "planner-program"
+    version: int = FORMAT_VERSION
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    name: str = Field(min_length=1)
+    timezone: str
+    venue: str | None = None
+    rooms: list[Room] = []
+    items: list[Item] = []
+    walk_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    walk_table: list[WalkTime] = []
+    notes: list[str] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Program:
+        try:
+            self.timezone = timezones.check_zone(self.timezone)
+        except ZoneError as exc:
+            raise ValueError(str(exc)) from None
+        by_id: dict[str, Item] = {}
+        for item in self.items:
+            if item.id in by_id:
+                raise ValueError(f"item id {item.id!r} is used twice; ids must be unique")
+            by_id[item.id] = item
+        for item in self.items:
+            if item.parent is not None:
+                _check_parent(item, by_id)
+        known_rooms = {room.name for room in self.rooms}
+        for item in self.items:
+            if item.room and item.room not in known_rooms:
+                known_rooms.add(item.room)
+                self.rooms.append(Room(name=item.room))
+        return self
+
+    def item_map(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    def children_map(self) -> dict[str, list[Item]]:
+        children: dict[str, list[Item]] = {}
+        for item in self.items:
+            if item.parent is not None:
+                children.setdefault(item.parent, []).append(item)
+        return children
+
+    def building_of(self, room: str | None) -> str | None:
+        for candidate in self.rooms:
+            if candidate.name == room:
+                return candidate.building
+        return None
+
+
+def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
+    parent = by_id.get(item.parent or "")
+    if parent is None:
+        raise ValueError(f"item {item.id!r} names parent {item.parent!r}, which is not in the program")
+    if parent.id == item.id:
+        raise ValueError(f"item {item.id!r} names itself as its parent")
+    if item.start is None or parent.start is None:
+        return
+    if item.start < parent.start or item.end > parent.end:  # type: ignore[operator]
+        raise ValueError(
+            f"item {item.id!r} ({_span(item)}) lies outside its parent {parent.id!r} ({_span(parent)})"
+        )
+
+
+def _span(item: Item) -> str:
+    return f"{item.start:%Y-%m-%d %H:%M}-{item.end:%H:%M}"
+
+
+def sort_key(item: Item) -> tuple[bool, datetime | None, str]:
+    """Order items by start, "to be announced" items last, ties by id."""
+    return (item.start is None, item.start, item.id)

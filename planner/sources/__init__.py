@@ -1,0 +1,203 @@
+"""Turn a program source (a file in any supported format, or a bundled name) into a Program.
+
+Each format is one module here with ``parse(data: bytes, context: SourceContext) -> Program``,
+a pure function. This module finds the bytes, sniffs the format from the content
+(never the file name), and turns any failure into one ProgramError naming the file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.errors import PlannerError, ProgramError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from planner.model import Program
+
+DEFAULT_PROGRAM = "mlsys2022"
+FORMATS = ("native", "daypage", "frab", "c3voc", "sitejson", "ics", "csv")
+_MODULES = {
+    "native": "native",
+    "daypage": "daypage",
+    "frab": "frab",
+    "c3voc": "c3voc",
+    "sitejson": "sitejson",
+    "ics": "ics",
+    "csv": "csvtable",
+}
+MAX_PROGRAM_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class SourceContext:
+    """What a parser knows besides the bytes."""
+
+    label: str  # how to name the source in messages: a path or "bundled program X"
+    stem: str  # file name without suffix: the last-resort program id
+    zone: str | None = None  # --program-tz: the zone of a file that gives none (or overrides)
+    notes: list[str] = field(default_factory=list)  # what reading the bytes had to assume
+
+
+def bundled_names() -> list[str]:
+    folder = resources.files("planner.data")
+    return sorted(entry.name[:-5] for entry in folder.iterdir() if entry.name.endswith(".json"))
+
+
+def read_source(source: str) -> tuple[bytes, SourceContext]:
+    """The bytes of a program file or bundled program, and how to name it."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        raise ProgramError(f"{source}: is a folder; give a program file")
+    if path.is_file():
+        return _read_file(path), SourceContext(label=str(source), stem=path.stem)
+    if "/" not in source and "\\" not in source and not path.suffix:
+        bundled = resources.files("planner.data").joinpath(f"{source}.json")
+        if bundled.is_file():
+            return bundled.read_bytes(), SourceContext(label=f"bundled program {source}", stem=source)
+    names = ", ".join(bundled_names()) or "none"
+    raise ProgramError(
+        f"{source}: no such program file or bundled program (bundled: {names}); "
+        "give a path with --program"
+    )
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PROGRAM_BYTES:
+            raise ProgramError(
+                f"{path}: {size // (1024 * 1024)} MB is larger than any program planner reads "
+                f"({MAX_PROGRAM_BYTES // (1024 * 1024)} MB)"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ProgramError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def load(
+    source: str, *, fmt: str | None = None, zone: str | None = None
+) -> Program:
+    """Load a program from a path or bundled name; ``fmt`` forces a format, ``zone`` is --program-tz."""
+    data, context = read_source(source)
+    return parse(data, context, fmt=fmt, zone=zone)
+
+
+def parse(
+    data: bytes, context: SourceContext, *, fmt: str | None = None, zone: str | None = None
+) -> Program:
+    if zone is not None:
+        from planner.timezones import check_zone
+
+        context.zone = check_zone(zone)
+    data = _to_utf8(data, context)
+    if fmt is None:
+        fmt = sniff(data)
+        if fmt is None:
+            raise ProgramError(
+                f"{context.label}: not a program format planner knows ({', '.join(FORMATS)}); "
+                "use --program-format to force one"
+            )
+    elif fmt not in FORMATS:
+        raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
+    try:
+        return module.parse(data, context)
+    except PlannerError as exc:
+        message = str(exc)
+        if not message.startswith(context.label):
+            message = f"{context.label}: {message}"
+        raise ProgramError(message) from None
+    except _validation_error_type() as exc:
+        raise ProgramError(f"{context.label}: {describe_validation_error(exc)}") from None
+    except RecursionError:
+        raise ProgramError(f"{context.label}: nested too deeply to be a program") from None
+
+
+def _validation_error_type() -> type[ValidationError]:
+    from pydantic import ValidationError
+
+    return ValidationError
+
+
+def _to_utf8(data: bytes, context: SourceContext) -> bytes:
+    """UTF-8 bytes without a byte-order mark; other encodings are converted and noted."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        context.notes.append("file starts with a UTF-8 byte-order mark; ignored it")
+        return data[3:]
+    for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise ProgramError(f"{context.label}: starts like UTF-16 but does not decode") from None
+            context.notes.append("file is UTF-16; read it as such")
+            return text.lstrip("\ufeff").encode("utf-8")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data[:4096]:
+            raise ProgramError(f"{context.label}: binary data, not a program file") from None
+        text = data.decode("latin-1")
+        if any("\x80" <= ch <= "\x9f" for ch in text):
+            raise ProgramError(
+                f"{context.label}: not UTF-8 (byte {exc.start}); save the file as UTF-8"
+            ) from None
+        context.notes.append(
+            f"file is not UTF-8 (first bad byte at {exc.start}); read it as Latin-1"
+        )
+        return text.encode("utf-8")
+    return data
+
+
+_JSON_KEY = re.compile(rb'"([A-Za-z_]+)"\s*:')
+
+
+def sniff(data: bytes) -> str | None:
+    """Name the format of ``data`` from its content, or None."""
+    head = data[:8192].lstrip()
+    if not head:
+        return None
+    if head.startswith(b"<"):
+        return "frab" if b"<schedule" in data[:65536] else None
+    if head[:15].upper().startswith(b"BEGIN:VCALENDAR"):
+        return "ics"
+    if head.startswith((b"{", b"[")):
+        keys = set(_JSON_KEY.findall(head))
+        if b"schedule" in keys and (b"conference" in keys or b"version" in keys):
+            return "c3voc"
+        if b"results" in keys or b"starttime" in keys:
+            return "sitejson"
+        return "native"
+    if b"Oral:" in head or b"Timezone:" in head or b"Tutorial:" in head:
+        return "daypage"
+    first_line = head.split(b"\n", 1)[0].lower()
+    if b"," in first_line and b"title" in first_line:
+        return "csv"
+    return None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line for the first problem pydantic found, naming the item where it can."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    location = _location(first.get("loc", ()), first.get("input"))
+    message = str(first.get("msg", "invalid"))
+    message = message.removeprefix("Value error, ")
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{location}{message}{more}" if location else f"{message}{more}"
+
+
+def _location(loc: tuple, value: object) -> str:
+    if not loc:
+        return ""
+    parts = []
+    for part in loc:
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(parts).lstrip(".") + ": "

@@ -1,0 +1,149 @@
+"""Every timezone name check and every conversion lives here.
+
+Names are checked against pytz's catalogue (it knows the aliases such as
+``US/Pacific``); offsets always come from ``zoneinfo``, which stays right after
+2037 where pytz's tables stop. Nothing else in planner converts times.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from planner.errors import ZoneError
+
+UTC = timezone.utc
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"})
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, str]:
+    import pytz  # the zone catalogue only; imported when a name must be checked
+
+    return {name.lower(): name for name in pytz.all_timezones}
+
+
+def all_zone_names() -> list[str]:
+    """Every zone name planner accepts, aliases included."""
+    return sorted(_catalogue().values())
+
+
+def common_zone_names() -> list[str]:
+    import pytz
+
+    return list(pytz.common_timezones)
+
+
+def suggest_zones(name: str, limit: int = 3) -> list[str]:
+    catalogue = _catalogue()
+    lowered = name.strip().lower()
+    close = difflib.get_close_matches(lowered, catalogue.keys(), n=limit, cutoff=0.5)
+    if not close:
+        tail = lowered.rsplit("/", 1)[-1]
+        close = [key for key in catalogue if key.rsplit("/", 1)[-1].startswith(tail[:4])][:limit]
+    return [catalogue[key] for key in close]
+
+
+def check_zone(name: str) -> str:
+    """Return the catalogue spelling of ``name`` or raise ZoneError suggesting close names."""
+    found = _catalogue().get(name.strip().lower()) if isinstance(name, str) else None
+    if found is None:
+        hints = suggest_zones(name) if isinstance(name, str) else []
+        hint = f"; did you mean {', '.join(hints)}?" if hints else "; use an IANA name such as Europe/Berlin"
+        raise ZoneError(f"unknown timezone {name!r}{hint}")
+    return found
+
+
+def is_utc(name: str) -> bool:
+    return name in UTC_NAMES
+
+
+@lru_cache(maxsize=None)
+def get_zone(name: str) -> ZoneInfo:
+    """The zoneinfo zone for a checked name."""
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError, OSError):
+        raise ZoneError(f"no zone data for timezone {name!r}; install the tzdata package") from None
+
+
+def to_zone(moment: datetime, name: str) -> datetime:
+    """The same instant as wall-clock time in zone ``name``."""
+    return moment.astimezone(get_zone(name))
+
+
+def to_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def localize(naive: datetime, name: str) -> tuple[datetime, str | None]:
+    """Attach zone ``name`` to a wall-clock time, as RFC 5545 section 3.3.5 reads it.
+
+    A time in a spring-forward gap moves forward by the gap; a time that occurs
+    twice on a fall-back night means its first occurrence. The second value
+    says what was assumed, or is None when the time was plain.
+    """
+    zone = get_zone(name)
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first, None
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        moved = first.astimezone(UTC).astimezone(zone)
+        return moved, (
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {name} (clocks went forward); "
+            f"read as {moved:%H:%M}{format_offset(moved)}"
+        )
+    return first, (
+        f"{naive:%Y-%m-%d %H:%M} occurs twice in {name} (clocks went back); "
+        f"read as the first, {format_offset(first)}"
+    )
+
+
+def localize_strict(naive: datetime, name: str) -> datetime:
+    return localize(naive, name)[0]
+
+
+def combine(day: date, clock: time, name: str) -> tuple[datetime, str | None]:
+    return localize(datetime.combine(day, clock), name)
+
+
+def format_offset(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with a numeric offset (``+00:00`` for UTC, never ``Z``)."""
+    if moment is None:
+        return None
+    return moment.isoformat()
+
+
+def parse_aware(text: str) -> datetime:
+    """Parse ISO 8601 text that must carry an offset (``Z`` accepted)."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"time {text!r} has no UTC offset")
+    return value
+
+
+def is_repeated_local_time(moment: datetime, name: str) -> bool:
+    """True when the wall-clock time of ``moment`` in zone ``name`` happens twice that night."""
+    # A wall-clock time read off a real instant is never in a gap, so differing
+    # offsets for its two folds mean it happens twice.
+    local = to_zone(moment, name)
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+
+
+def offset_at(moment: datetime, name: str) -> timedelta:
+    return to_zone(moment, name).utcoffset() or timedelta(0)
+
+
+def local_date(moment: datetime, name: str) -> date:
+    return to_zone(moment, name).date()
