@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,18 @@ class App:
         from planner.timezones import check_zone
 
         return check_zone(self.display_tz) if self.display_tz else self.program.timezone
+
+    def now(self) -> datetime:
+        """The current instant; PLANNER_NOW (ISO 8601 with offset) pins it for tests and examples."""
+        from planner.timezones import UTC, parse_aware
+
+        pinned = os.environ.get("PLANNER_NOW")
+        if pinned:
+            try:
+                return parse_aware(pinned)
+            except ValueError:
+                raise PlannerError(f"PLANNER_NOW={pinned!r} is not an ISO 8601 time with an offset") from None
+        return datetime.now(UTC)
 
     @property
     def agenda_path(self) -> Path:
