@@ -7,9 +7,10 @@ no click, no formatting for people.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from functools import lru_cache
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from planner import timezones
 from planner.errors import ZoneError
@@ -29,6 +30,21 @@ Kind = Literal[
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 CONTAINER_KINDS = frozenset({"session", "tutorial"})
 FORMAT_VERSION = 1
+
+
+@lru_cache(maxsize=8192)
+def _parse_moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _moment_from_text(value: object) -> object:
+    # Programs repeat the same few start times thousands of times; parsing each distinct
+    # string once (datetimes are immutable) makes loading a big program several times faster
+    # than pydantic's own datetime parsing.
+    return _parse_moment(value) if isinstance(value, str) else value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment_from_text)]
 
 
 class Room(BaseModel):
@@ -57,8 +73,8 @@ class Item(BaseModel):
     title: str = Field(min_length=1)
     speakers: list[str] = []
     abstract: str = ""
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     room: str | None = None
     parent: str | None = None
     related: list[str] = []
