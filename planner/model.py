@@ -6,7 +6,7 @@ no click, no formatting for people.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -41,7 +41,13 @@ def _moment_from_text(value: object) -> object:
     # Programs repeat the same few start times thousands of times; parsing each distinct
     # string once (datetimes are immutable) makes loading a big program several times faster
     # than pydantic's own datetime parsing.
-    return _parse_moment(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return _parse_moment(value)
+    if isinstance(value, datetime) and value.tzinfo is not None and not isinstance(value.tzinfo, timezone):
+        # Two datetimes sharing one zone object compare by wall clock, so a fall-back night
+        # would sort wrongly; a fixed offset always compares as the instant.
+        return timezones.with_fixed_offset(value)
+    return value
 
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_moment_from_text)]
@@ -115,8 +121,8 @@ class PersonalEvent(BaseModel):
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     location: str | None = None
 
     @model_validator(mode="after")

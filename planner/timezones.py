@@ -8,7 +8,7 @@ Names are checked against pytz's catalogue (it knows the aliases such as
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -78,26 +78,37 @@ def to_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def with_fixed_offset(moment: datetime) -> datetime:
+    """The same instant carrying its UTC offset rather than its zone, ready to be stored.
+
+    Python compares two datetimes that share one tzinfo object by wall clock, ignoring
+    ``fold``: 01:06-08:00 would sort before 01:48-07:00 on a fall-back night. Times with
+    fixed offsets (as the native JSON reads back) always compare as instants.
+    """
+    return moment.astimezone(timezone(moment.utcoffset() or timedelta(0)))
+
+
 def localize(naive: datetime, name: str) -> tuple[datetime, str | None]:
     """Attach zone ``name`` to a wall-clock time, as RFC 5545 section 3.3.5 reads it.
 
     A time in a spring-forward gap moves forward by the gap; a time that occurs
     twice on a fall-back night means its first occurrence. The second value
-    says what was assumed, or is None when the time was plain.
+    says what was assumed, or is None when the time was plain. The result carries
+    a fixed UTC offset (see ``with_fixed_offset``), so it compares as an instant.
     """
     zone = get_zone(name)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
-        return first, None
+        return with_fixed_offset(first), None
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
-        moved = first.astimezone(UTC).astimezone(zone)
+        moved = with_fixed_offset(first.astimezone(UTC).astimezone(zone))
         return moved, (
             f"{naive:%Y-%m-%d %H:%M} does not exist in {name} (clocks went forward); "
             f"read as {moved:%H:%M}{format_offset(moved)}"
         )
-    return first, (
+    return with_fixed_offset(first), (
         f"{naive:%Y-%m-%d %H:%M} occurs twice in {name} (clocks went back); "
         f"read as the first, {format_offset(first)}"
     )
@@ -147,3 +158,27 @@ def offset_at(moment: datetime, name: str) -> timedelta:
 
 def local_date(moment: datetime, name: str) -> date:
     return to_zone(moment, name).date()
+
+
+def localize_in_rules(naive: datetime, rules: tzinfo) -> datetime:
+    """Attach zone rules that are not a named zone (an .ics file's own VTIMEZONE body).
+
+    Only for rule objects that compute offsets per date (dateutil, zoneinfo), never pytz.
+    """
+    return naive.replace(tzinfo=rules)
+
+
+def to_rules(moment: datetime, rules: tzinfo) -> datetime:
+    """The same instant as wall-clock time under zone rules that are not a named zone."""
+    return moment.astimezone(rules)
+
+
+def fixed_offset_zone_name(offset: timedelta) -> str | None:
+    """The ``Etc/GMT±N`` name for a whole-hour offset (POSIX sign: UTC-7 is Etc/GMT+7), else None."""
+    seconds = int(offset.total_seconds())
+    if seconds == 0:
+        return "UTC"
+    if seconds % 3600 or abs(seconds) > 14 * 3600:
+        return None
+    hours = -seconds // 3600
+    return f"Etc/GMT{hours:+d}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,8 @@ class SourceContext:
     stem: str  # file name without suffix: the last-resort program id
     zone: str | None = None  # --program-tz: the zone of a file that gives none (or overrides)
     notes: list[str] = field(default_factory=list)  # what reading the bytes had to assume
+    # Today's date, for formats that leave out the year; the CLI passes it so parsers stay pure.
+    today: date | None = None
 
 
 def bundled_names() -> list[str]:
@@ -82,10 +85,15 @@ def _read_file(path: Path) -> bytes:
 
 
 def load(
-    source: str, *, fmt: str | None = None, zone: str | None = None
+    source: str,
+    *,
+    fmt: str | None = None,
+    zone: str | None = None,
+    today: date | None = None,
 ) -> Program:
     """Load a program from a path or bundled name; ``fmt`` forces a format, ``zone`` is --program-tz."""
     data, context = read_source(source)
+    context.today = today
     return parse(data, context, fmt=fmt, zone=zone)
 
 
@@ -97,6 +105,8 @@ def parse(
 
         context.zone = check_zone(zone)
     data = _to_utf8(data, context)
+    if not data.strip():
+        raise ProgramError(f"{context.label}: the file is empty; give a program file")
     if fmt is None:
         fmt = sniff(data)
         if fmt is None:
