@@ -25,14 +25,9 @@ TALKS_PER_SESSION = 5
 SESSIONS_PER_DAY = 5
 TALK_MINUTES = 18
 BREAK_MINUTES = 15
-WORDS = (
-    "learning systems model training inference graph tensor memory cluster accelerator "
-    "compiler sparse dense attention scheduling latency throughput energy quantization "
-    "pruning federated privacy robust benchmark dataset serving pipeline parallel kernel "
-    "distributed gradient optimizer hardware software embedding retrieval transformer"
-).split()
-FIRST_NAMES = "Ada Alan Grace Barbara Edsger Donald Frances Leslie John Radia Shafi Silvio".split()
-LAST_NAMES = "Lovelace Turing Hopper Liskov Dijkstra Knuth Allen Lamport McCarthy Perlman".split()
+WORDS = ["learning", "systems", "model", "training", "inference", "graph", "tensor", "memory", "cluster", "accelerator", "compiler", "sparse", "dense", "attention", "scheduling", "latency", "throughput", "energy", "quantization", "pruning", "federated", "privacy", "robust", "benchmark", "dataset", "serving", "pipeline", "parallel", "kernel", "distributed", "gradient", "optimizer", "hardware", "software", "embedding", "retrieval", "transformer"]
+FIRST_NAMES = ["Ada", "Alan", "Grace", "Barbara", "Edsger", "Donald", "Frances", "Leslie", "John", "Radia", "Shafi", "Silvio"]
+LAST_NAMES = ["Lovelace", "Turing", "Hopper", "Liskov", "Dijkstra", "Knuth", "Allen", "Lamport", "McCarthy", "Perlman"]
 
 
 @dataclass
@@ -70,7 +65,9 @@ def room_day(rng: random.Random, day: date, room: str, counter: list[int]) -> li
         counter[0] += 1
         session_id = f"s{counter[0]}"
         length = TALKS_PER_SESSION * TALK_MINUTES
-        events.append(Event(session_id, "session", f"Session {sentence(rng, 3)}", start, length, room))
+        events.append(
+            Event(session_id, "session", f"Session {sentence(rng, 3)}", start, length, room)
+        )
         for slot in range(TALKS_PER_SESSION):
             counter[0] += 1
             events.append(
@@ -89,7 +86,9 @@ def room_day(rng: random.Random, day: date, room: str, counter: list[int]) -> li
         start += timedelta(minutes=length + BREAK_MINUTES)
     counter[0] += 1
     demo_start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=OFFSET)
-    events.append(Event(f"d{counter[0]}", "other", f"Sponsor demo {counter[0]}", demo_start, 30, room))
+    events.append(
+        Event(f"d{counter[0]}", "other", f"Sponsor demo {counter[0]}", demo_start, 30, room)
+    )
     return events
 
 
@@ -171,7 +170,9 @@ def frab(events: list[Event]) -> str:
         "</conference>"
     )
     for index, (day, rooms) in enumerate(sorted(days.items()), start=1):
-        out.append(f'<day index="{index}" date="{day}" start="{day}T06:00:00-07:00" end="{day}T23:00:00-07:00">')
+        out.append(
+            f'<day index="{index}" date="{day}" start="{day}T06:00:00-07:00" end="{day}T23:00:00-07:00">'
+        )
         for room, room_events in rooms.items():
             out.append(f'<room name="{escape(room)}">')
             out.extend(frab_event(event) for event in room_events)
@@ -219,7 +220,9 @@ def c3voc(events: list[Event]) -> dict:
                         "date": str(day),
                         "day_start": f"{day}T06:00:00-07:00",
                         "day_end": f"{day}T23:00:00-07:00",
-                        "rooms": {room: [c3voc_event(e) for e in evs] for room, evs in day_rooms.items()},
+                        "rooms": {
+                            room: [c3voc_event(e) for e in evs] for room, evs in day_rooms.items()
+                        },
                     }
                     for index, (day, day_rooms) in enumerate(sorted(days.items()), start=1)
                 ],
@@ -262,9 +265,13 @@ def main() -> None:
     events = generate(args.items, args.rooms, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     base = args.out
-    Path(f"{base}.json").write_text(json.dumps(native(events), ensure_ascii=False), encoding="utf-8")
+    Path(f"{base}.json").write_text(
+        json.dumps(native(events), ensure_ascii=False), encoding="utf-8"
+    )
     Path(f"{base}.xml").write_text(frab(events), encoding="utf-8")
-    Path(f"{base}.schedule.json").write_text(json.dumps(c3voc(events), ensure_ascii=False), encoding="utf-8")
+    Path(f"{base}.schedule.json").write_text(
+        json.dumps(c3voc(events), ensure_ascii=False), encoding="utf-8"
+    )
     print(f"{base}.json, .xml, .schedule.json: {len(events)} items")
 
 

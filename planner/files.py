@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -28,7 +29,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temp_name, path)
     except OSError as exc:
         _remove_quietly(temp_name)
-        raise PlannerError(f"{path}: cannot write ({exc.strerror or exc}); the old file is unchanged") from None
+        raise PlannerError(
+            f"{path}: cannot write ({exc.strerror or exc}); the old file is unchanged"
+        ) from None
     except BaseException:
         _remove_quietly(temp_name)
         raise
@@ -36,10 +39,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _remove_quietly(name: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(name)
-    except OSError:
-        pass
 
 
 def _fsync_folder(folder: Path) -> None:

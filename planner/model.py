@@ -43,7 +43,11 @@ def _moment_from_text(value: object) -> object:
     # than pydantic's own datetime parsing.
     if isinstance(value, str):
         return _parse_moment(value)
-    if isinstance(value, datetime) and value.tzinfo is not None and not isinstance(value.tzinfo, timezone):
+    if (
+        isinstance(value, datetime)
+        and value.tzinfo is not None
+        and not isinstance(value.tzinfo, timezone)
+    ):
         # Two datetimes sharing one zone object compare by wall clock, so a fall-back night
         # would sort wrongly; a fixed offset always compares as the instant.
         return timezones.with_fixed_offset(value)
@@ -190,7 +194,9 @@ class Program(BaseModel):
 def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
     parent = by_id.get(item.parent or "")
     if parent is None:
-        raise ValueError(f"item {item.id!r} names parent {item.parent!r}, which is not in the program")
+        raise ValueError(
+            f"item {item.id!r} names parent {item.parent!r}, which is not in the program"
+        )
     if parent.id == item.id:
         raise ValueError(f"item {item.id!r} names itself as its parent")
     if item.start is None or parent.start is None:

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import timezones
-from planner.model import Item, Program
+from planner.model import Item, PersonalEvent, Program
 from planner.query import depth
+
+if TYPE_CHECKING:
+    from planner.agenda import Agenda, Change, Pick, Settings
+    from planner.clashes import Clash, Finding
 
 ESTIMATED_MARK = "~"
 TBA = "time TBA"
@@ -99,7 +103,9 @@ def show_text(program: Program, item: Item, zone: str) -> str:
     lines = [f"{item.title}", f"  id:       {item.id} ({item.kind})"]
     if item.start is not None:
         start = timezones.to_zone(item.start, zone)
-        lines.append(f"  when:     {start:%a %d %b %Y} {time_range(item.start, item.end, zone)} ({zone})")
+        lines.append(
+            f"  when:     {start:%a %d %b %Y} {time_range(item.start, item.end, zone)} ({zone})"
+        )
     else:
         lines.append(f"  when:     {TBA}")
     lines.append(f"  room:     {item.room or 'unknown'}")
@@ -122,3 +128,95 @@ def show_text(program: Program, item: Item, zone: str) -> str:
         lines.append("")
         lines.append(item.abstract)
     return "\n".join(lines)
+
+
+# --- agenda views (pick, drop, agenda --json, clashes, check, settings) ---
+
+
+def agenda_json(
+    program: Program, agenda: Agenda, clashes: list[Clash], changes: list[Change], zone: str
+) -> dict[str, Any]:
+    """``agenda --json``: {"items", "clashes", "changes"} (schema in README "Agenda JSON")."""
+    from planner.agenda import covered_by
+
+    by_id = program.item_map()
+    covering = covered_by(program, agenda)
+    items = [
+        _pick_json(pick, by_id.get(pick.id), covering.get(pick.id), zone) for pick in agenda.picks
+    ]
+    items += [_event_json(event, zone) for event in agenda.events]
+    items.sort(key=lambda entry: (entry["start"] is None, entry["_at"], entry["id"]))
+    for entry in items:
+        del entry["_at"]
+    return {
+        "changes": [change.as_json() for change in changes],
+        "clashes": [clash.as_json() for clash in clashes],
+        "items": items,
+    }
+
+
+def _pick_json(pick: Pick, item: Item | None, cover: str | None, zone: str) -> dict[str, Any]:
+    shown = item if item is not None else pick.snapshot
+    status = "vanished" if item is None else ("covered" if cover else "picked")
+    return {
+        "_at": shown.start,
+        "covered_by": cover,
+        "end": local_iso(shown.end, zone),
+        "estimated": bool(item and item.estimated),
+        "id": pick.id,
+        "kind": item.kind if item is not None else None,
+        "room": shown.room,
+        "sequence": pick.sequence,
+        "start": local_iso(shown.start, zone),
+        "status": status,
+        "title": shown.title,
+    }
+
+
+def _event_json(event: PersonalEvent, zone: str) -> dict[str, Any]:
+    return {
+        "_at": event.start,
+        "covered_by": None,
+        "end": local_iso(event.end, zone),
+        "estimated": False,
+        "id": event.id,
+        "kind": "personal",
+        "room": event.location,
+        "sequence": 0,
+        "start": local_iso(event.start, zone),
+        "status": "personal",
+        "title": event.title,
+    }
+
+
+def clashes_text(clashes: list[Clash]) -> str:
+    if not clashes:
+        return "No clashes."
+    lines = [f"{clash.kind:<18} {clash.minutes:>4} min  {clash.message}" for clash in clashes]
+    noun = "clash" if len(clashes) == 1 else "clashes"
+    return "\n".join([*lines, f"{len(clashes)} {noun}"])
+
+
+def findings_text(program: Program, findings: list[Finding]) -> str:
+    if not findings:
+        return f"No problems found in {program.id}."
+    lines = [f"{f.severity:<8} {f.kind:<20} {f.message}" for f in findings]
+    errors = sum(1 for f in findings if f.severity == "error")
+    lines.append(f"{errors} errors, {len(findings) - errors} warnings in {program.id}")
+    return "\n".join(lines)
+
+
+def settings_text(settings: Settings, program: Program) -> str:
+    if program.walk_minutes is not None:
+        walk_note = f"not used: {program.id} gives {program.walk_minutes} minutes between rooms"
+    else:
+        walk_note = "minutes to walk between two different rooms"
+    if program.walk_table:
+        walk_note += f"; the program's walking table ({len(program.walk_table)} pairs) comes first"
+    alarm = "none" if settings.alarm_minutes is None else str(settings.alarm_minutes)
+    return "\n".join(
+        [
+            f"walk_minutes:  {settings.walk_minutes} ({walk_note})",
+            f"alarm_minutes: {alarm} (default reminder before each exported event)",
+        ]
+    )

@@ -44,7 +44,9 @@ def filter_items(
     """Items matching every given filter, in program order (parents before their children)."""
     items: Iterable[Item] = ordered(program)
     if day is not None:
-        items = [i for i in items if i.start is not None and timezones.local_date(i.start, zone) == day]
+        items = [
+            i for i in items if i.start is not None and timezones.local_date(i.start, zone) == day
+        ]
     if room:
         wanted = room.lower()
         items = [i for i in items if i.room and wanted in i.room.lower()]

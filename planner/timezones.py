@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from planner.errors import ZoneError
 
 UTC = timezone.utc
-UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"})
+UTC_NAMES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +53,11 @@ def check_zone(name: str) -> str:
     found = _catalogue().get(name.strip().lower()) if isinstance(name, str) else None
     if found is None:
         hints = suggest_zones(name) if isinstance(name, str) else []
-        hint = f"; did you mean {', '.join(hints)}?" if hints else "; use an IANA name such as Europe/Berlin"
+        hint = (
+            f"; did you mean {', '.join(hints)}?"
+            if hints
+            else "; use an IANA name such as Europe/Berlin"
+        )
         raise ZoneError(f"unknown timezone {name!r}{hint}")
     return found
 
@@ -60,7 +66,7 @@ def is_utc(name: str) -> bool:
     return name in UTC_NAMES
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_zone(name: str) -> ZoneInfo:
     """The zoneinfo zone for a checked name."""
     try:

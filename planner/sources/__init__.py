@@ -63,7 +63,9 @@ def read_source(source: str) -> tuple[bytes, SourceContext]:
     if "/" not in source and "\\" not in source and not path.suffix:
         bundled = resources.files("planner.data").joinpath(f"{source}.json")
         if bundled.is_file():
-            return bundled.read_bytes(), SourceContext(label=f"bundled program {source}", stem=source)
+            return bundled.read_bytes(), SourceContext(
+                label=f"bundled program {source}", stem=source
+            )
     names = ", ".join(bundled_names()) or "none"
     raise ProgramError(
         f"{source}: no such program file or bundled program (bundled: {names}); "
@@ -146,7 +148,9 @@ def _to_utf8(data: bytes, context: SourceContext) -> bytes:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError:
-                raise ProgramError(f"{context.label}: starts like UTF-16 but does not decode") from None
+                raise ProgramError(
+                    f"{context.label}: starts like UTF-16 but does not decode"
+                ) from None
             context.notes.append("file is UTF-16; read it as such")
             return text.lstrip("\ufeff").encode("utf-8")
     try:

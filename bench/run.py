@@ -1,0 +1,407 @@
+"""planner's benchmark: every figure is a ratio to a baseline measured in the same run.
+
+    python bench/run.py            # about two minutes on 2 cores
+
+Both sides of every ratio are whole processes started the same way: the planner
+command against a `python -c` / script baseline doing the irreducible part of the
+work (importing click, parsing the same bytes with the standard library, writing the
+same events with icalendar). Times are medians of several runs; memory is the peak
+RSS of one run. Exits 1 when a target is missed. Inputs are generated into bench/out/.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+PY = sys.executable
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def planner_command() -> list[str]:
+    script = Path(PY).with_name("planner")
+    found = str(script) if script.exists() else shutil.which("planner")
+    return [found] if found else [PY, "-m", "planner"]
+
+
+PLANNER = planner_command()
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    baseline: float
+    target: float | None
+    unit: str = "s"
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else math.inf
+
+    @property
+    def ok(self) -> bool:
+        return self.target is None or self.ratio <= self.target
+
+
+def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or os.environ.copy()
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(
+            f"benchmark command failed ({process.returncode}): {' '.join(argv)}\n{errors}"
+        )
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(argv: list[str], env: dict[str, str] | None = None) -> float:
+    run_once(argv, env)  # warm the page cache and .pyc files
+    return statistics.median(run_once(argv, env)[0] for _ in range(RUNS))
+
+
+def peak_rss(argv: list[str]) -> float:
+    return float(min(run_once(argv)[1] for _ in range(2)))
+
+
+def generate(name: str, items: int, rooms: int) -> Path:
+    base = OUT / name
+    if not Path(f"{base}.json").exists():
+        subprocess.run(
+            [
+                PY,
+                str(HERE / "generate.py"),
+                "--items",
+                str(items),
+                "--rooms",
+                str(rooms),
+                "--out",
+                str(base),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return base
+
+
+def agenda_with_picks(program: Path, picks: int) -> Path:
+    """An agenda file picking the first `picks` talks of a generated program."""
+    target = OUT / f"{program.stem}.agenda-{picks}.json"
+    if target.exists():
+        return target
+    items = json.loads(program.read_text(encoding="utf-8"))["items"]
+    talks = [item for item in items if item["kind"] == "talk"][:picks]
+    agenda = {
+        "version": 1,
+        "program_id": "bench",
+        "picks": [
+            {
+                "id": talk["id"],
+                "snapshot": {k: talk[k] for k in ("title", "start", "end", "room")},
+                "sequence": 0,
+            }
+            for talk in talks
+        ],
+        "events": [],
+        "settings": {"walk_minutes": 5, "alarm_minutes": None},
+    }
+    target.write_text(json.dumps(agenda), encoding="utf-8")
+    return target
+
+
+def json_baseline(path: Path) -> list[str]:
+    return [PY, "-c", f"import json; json.load(open({str(path)!r}, 'rb'))"]
+
+
+def xml_baseline(path: Path) -> list[str]:
+    return [PY, "-c", f"import xml.etree.ElementTree as E; E.parse({str(path)!r})"]
+
+
+def startup() -> list[Figure]:
+    return [
+        Figure(
+            "start-up: planner --help vs import click",
+            median_time([*PLANNER, "--help"]),
+            median_time([PY, "-c", "import click"]),
+            1.2,
+        )
+    ]
+
+
+def browse_and_load(big: Path) -> list[Figure]:
+    native, frab, c3voc = Path(f"{big}.json"), Path(f"{big}.xml"), Path(f"{big}.schedule.json")
+    json_base = median_time(json_baseline(native))
+    figures = [
+        Figure(
+            "browse: talks --search on 20,000 items vs json.load",
+            median_time(
+                [*PLANNER, "--program", str(native), "talks", "--search", "quantization pruning"]
+            ),
+            json_base,
+            2.0,
+        )
+    ]
+    for label, path, baseline in (
+        ("native JSON", native, json_base),
+        ("frab XML", frab, median_time(xml_baseline(frab))),
+        ("c3voc JSON", c3voc, median_time(json_baseline(c3voc))),
+    ):
+        figures.append(
+            Figure(
+                f"load {label} (20,000 items) vs stdlib parse",
+                median_time(
+                    [*PLANNER, "--program", str(path), "talks", "--search", "no-such-words"]
+                ),
+                baseline,
+                2.5,
+            )
+        )
+    return figures
+
+
+def count_clashes(argv: list[str]) -> int:
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{result.stderr}")
+    data = json.loads(result.stdout)
+    findings = data if isinstance(data, list) else data.get("findings", data.get("clashes", []))
+    return len(findings)
+
+
+def growth(name: str, small_argv: list[str], big_argv: list[str]) -> list[Figure]:
+    small_time, big_time = median_time(small_argv), median_time(big_argv)
+    small_count, big_count = (
+        count_clashes([*small_argv, "--json"]),
+        count_clashes([*big_argv, "--json"]),
+    )
+    exponent = math.log(big_time / small_time) / math.log(10)
+    return [
+        Figure(
+            f"{name}: time 20,000 vs 2,000 (exponent {exponent:.2f})", big_time, small_time, 12.0
+        ),
+        Figure(
+            f"{name}: findings {big_count} vs {small_count}",
+            big_count,
+            max(small_count, 1),
+            None,
+            unit="n",
+        ),
+    ]
+
+
+def clash_growth() -> list[Figure]:
+    small, big = generate("check-2k", 2000, 30), generate("big", 20000, 30)
+    figures = growth(
+        "check",
+        [*PLANNER, "--program", f"{small}.json", "check"],
+        [*PLANNER, "--program", f"{big}.json", "check"],
+    )
+    few_rooms_small, few_rooms_big = (
+        generate("agenda-2k", 2600, 3),
+        generate("agenda-20k", 26000, 3),
+    )
+    small_agenda = agenda_with_picks(Path(f"{few_rooms_small}.json"), 2000)
+    big_agenda = agenda_with_picks(Path(f"{few_rooms_big}.json"), 20000)
+    figures += growth(
+        "clashes",
+        [
+            *PLANNER,
+            "--program",
+            f"{few_rooms_small}.json",
+            "--agenda",
+            str(small_agenda),
+            "clashes",
+        ],
+        [*PLANNER, "--program", f"{few_rooms_big}.json", "--agenda", str(big_agenda), "clashes"],
+    )
+    return figures
+
+
+EXPORT_BASELINE = r"""
+import json, sys
+from datetime import datetime, timedelta, timezone
+from icalendar import Calendar, Event, Timezone, TimezoneStandard, TimezoneDaylight
+program = json.load(open(sys.argv[1], "rb"))
+picked = {p["id"] for p in json.load(open(sys.argv[2], "rb"))["picks"]}
+zone = program["timezone"]
+cal = Calendar()
+for key, value in (("VERSION", "2.0"), ("PRODID", "-//baseline//EN"), ("CALSCALE", "GREGORIAN")):
+    cal.add(key, value)
+tz = Timezone(); tz.add("TZID", zone)
+std = TimezoneStandard(); std.add("DTSTART", datetime(2029, 11, 4, 2)); std.add("TZOFFSETFROM", timedelta(hours=-7)); std.add("TZOFFSETTO", timedelta(hours=-8)); std.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": 11, "BYDAY": "1SU"})
+dst = TimezoneDaylight(); dst.add("DTSTART", datetime(2029, 3, 11, 2)); dst.add("TZOFFSETFROM", timedelta(hours=-8)); dst.add("TZOFFSETTO", timedelta(hours=-7)); dst.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "2SU"})
+tz.add_component(std); tz.add_component(dst); cal.add_component(tz)
+now = datetime.now(timezone.utc)
+for item in program["items"]:
+    if item["id"] not in picked:
+        continue
+    event = Event()
+    event.add("UID", f"{item['id']}@{program['id']}.planner")
+    event.add("DTSTAMP", now)
+    event.add("DTSTART", datetime.fromisoformat(item["start"]).replace(tzinfo=None), parameters={"TZID": zone})
+    event.add("DTEND", datetime.fromisoformat(item["end"]).replace(tzinfo=None), parameters={"TZID": zone})
+    event.add("SUMMARY", item["title"])
+    event.add("LOCATION", f"{item['room']}, {program['venue']}")
+    event.add("DESCRIPTION", ", ".join(item["speakers"]) + "\n\n" + item["abstract"])
+    event.add("SEQUENCE", 0)
+    event.add("CATEGORIES", [item["kind"]])
+    cal.add_component(event)
+open(sys.argv[3], "wb").write(cal.to_ical())
+"""
+
+
+def export() -> list[Figure]:
+    base = generate("agenda-2k", 2600, 3)
+    program, agenda = Path(f"{base}.json"), agenda_with_picks(Path(f"{base}.json"), 2000)
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "baseline.py"
+        script.write_text(EXPORT_BASELINE, encoding="utf-8")
+        ours = median_time(
+            [
+                *PLANNER,
+                "--program",
+                str(program),
+                "--agenda",
+                str(agenda),
+                "export",
+                "--force",
+                "-o",
+                f"{folder}/ours.ics",
+            ]
+        )
+        theirs = median_time([PY, str(script), str(program), str(agenda), f"{folder}/theirs.ics"])
+    return [Figure("export: 2,000 picks to .ics vs plain icalendar script", ours, theirs, 1.1)]
+
+
+def memory(big: Path) -> list[Figure]:
+    native, frab = Path(f"{big}.json"), Path(f"{big}.xml")
+    talks = ["talks", "--search", "no-such-words"]
+    return [
+        Figure(
+            "memory: talks on 20,000 items vs json.load (peak RSS)",
+            peak_rss([*PLANNER, "--program", str(native), *talks]) / 1024,
+            peak_rss(json_baseline(native)) / 1024,
+            2.0,
+            unit="MiB",
+        ),
+        Figure(
+            "memory: talks on frab XML vs ElementTree.parse (peak RSS)",
+            peak_rss([*PLANNER, "--program", str(frab), *talks]) / 1024,
+            peak_rss(xml_baseline(frab)) / 1024,
+            2.0,
+            unit="MiB",
+        ),
+    ]
+
+
+def importer_scale() -> list[Figure]:
+    """Issue 5's scale check: a 1,500-event 90-room frab file, a 6,000-result site JSON."""
+    frab = generate("frab-1500", 1875, 90)  # about 1,500 talks once sessions are left out
+    site = OUT / "site-6000.json"
+    if not site.exists():
+        items = json.loads(Path(f"{generate('big', 20000, 30)}.json").read_text(encoding="utf-8"))[
+            "items"
+        ]
+        talks = [item for item in items if item["kind"] == "talk"][:6000]
+        results = [
+            {
+                "id": number,
+                "uid": f"u{number}",
+                "name": talk["title"],
+                "authors": [
+                    {"fullname": name, "institution": "Bench U"} for name in talk["speakers"]
+                ],
+                "abstract": talk["abstract"],
+                "session": "Oral",
+                "eventtype": "Oral",
+                "room_name": talk["room"],
+                "starttime": talk["start"],
+                "endtime": talk["end"],
+                "poster_position": None,
+                "virtualsite_url": f"https://bench.invalid/virtual/2030/oral/{number}",
+            }
+            for number, talk in enumerate(talks, start=1)
+        ]
+        site.write_text(
+            json.dumps({"count": len(results), "next": None, "previous": None, "results": results})
+        )
+    talks = ["talks", "--search", "no-such-words"]
+    one_second = 1.0
+    return [
+        Figure(
+            "load 1,500-event 90-room frab (vs 1 second)",
+            median_time([*PLANNER, "--program", f"{frab}.xml", *talks]),
+            one_second,
+            1.0,
+        ),
+        Figure(
+            "load 6,000-result site JSON (vs 1 second)",
+            median_time(
+                [*PLANNER, "--program-tz", "America/Los_Angeles", "--program", str(site), *talks]
+            ),
+            one_second,
+            1.0,
+        ),
+    ]
+
+
+def print_table(figures: list[Figure]) -> None:
+    width = max(len(figure.name) for figure in figures)
+    print(f"{'figure':<{width}}  {'planner':>10}  {'baseline':>10}  {'ratio':>6}  target  result")
+    for figure in figures:
+        value = f"{figure.value:.3f}{figure.unit}" if figure.unit != "n" else f"{figure.value:.0f}"
+        base = (
+            f"{figure.baseline:.3f}{figure.unit}"
+            if figure.unit != "n"
+            else f"{figure.baseline:.0f}"
+        )
+        target = f"<={figure.target:g}" if figure.target else "-"
+        verdict = "ok" if figure.ok else "MISSED"
+        print(
+            f"{figure.name:<{width}}  {value:>10}  {base:>10}  {figure.ratio:>6.2f}  {target:>6}  {verdict}"
+        )
+
+
+def main() -> int:
+    started = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    big = generate("big", 20000, 30)
+    figures = (
+        startup()
+        + browse_and_load(big)
+        + clash_growth()
+        + export()
+        + memory(big)
+        + importer_scale()
+    )
+    print(
+        f"planner benchmark, {RUNS} runs each (median), python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
+    print_table(figures)
+    print(f"took {time.perf_counter() - started:.0f} s")
+    missed = [figure.name for figure in figures if not figure.ok]
+    if missed:
+        print(f"missed {len(missed)} target(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
