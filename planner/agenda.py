@@ -1,18 +1,40 @@
 """The attendee's agenda: picks, personal events and settings, kept safely on disk.
 
-This is the one module that writes the agenda file.
+This is the one module that writes the agenda file. Reading never needs the lock
+(writes replace the file atomically, so a reader sees the old or the new agenda);
+every change goes lock -> read -> change -> atomic write -> unlock.
+
+The lock is ``fcntl.flock`` on ``<agenda name>.lock`` beside the agenda: the standard
+library does the job on the POSIX systems planner runs on, so a dependency such as
+``filelock`` would add nothing but an install. The lock file is never deleted,
+because deleting a lock file lets two writers lock two different files.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from planner.model import Item, PersonalEvent
+from planner import timezones
+from planner.errors import AgendaError, PlannerError
+from planner.files import write_atomic
+from planner.model import Item, PersonalEvent, Program, sort_key
 
 AGENDA_VERSION = 1
 DEFAULT_WALK_MINUTES = 5
+LOCK_TIMEOUT_SECONDS = 15.0
+EVENT_PREFIX = "my-"
+LEFT_AS_IS = "the file was left as it is; repair it or move it away to start a new agenda"
 
 
 class Snapshot(BaseModel):
@@ -53,3 +75,516 @@ class Agenda(BaseModel):
     picks: list[Pick] = []
     events: list[PersonalEvent] = []
     settings: Settings = Settings()
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Agenda:
+        seen: set[str] = set()
+        for entry_id in [pick.id for pick in self.picks] + [event.id for event in self.events]:
+            if entry_id in seen:
+                raise ValueError(f"id {entry_id!r} appears twice in the agenda")
+            seen.add(entry_id)
+        return self
+
+    def pick_ids(self) -> set[str]:
+        return {pick.id for pick in self.picks}
+
+    def find_pick(self, item_id: str) -> Pick | None:
+        return next((pick for pick in self.picks if pick.id == item_id), None)
+
+    def find_event(self, event_id: str) -> PersonalEvent | None:
+        return next((event for event in self.events if event.id == event_id), None)
+
+
+# --- reading and writing -------------------------------------------------------------
+
+
+def read_agenda(path: Path, program_id: str) -> Agenda:
+    """The agenda at ``path`` (empty when the file does not exist yet); no lock needed."""
+    data = _read_bytes(Path(path))
+    if data is None:
+        return Agenda(program_id=program_id)
+    return _parse(Path(path), data, program_id)
+
+
+@contextmanager
+def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
+    """Lock, read and yield the agenda; write it back atomically if the block changed it."""
+    path = Path(path)
+    with agenda_lock(path):
+        agenda = read_agenda(path, program_id)
+        before = agenda.model_copy(deep=True)
+        yield agenda
+        if agenda != before:
+            write_agenda(path, agenda)
+
+
+Result = TypeVar("Result", bound="EditResult")
+
+
+def update_agenda(path: Path, program_id: str, operation: Callable[[Agenda], Result]) -> Result:
+    """Apply a pure operation (Agenda -> EditResult) under the lock and save what it returns."""
+    path = Path(path)
+    with agenda_lock(path):
+        agenda = read_agenda(path, program_id)
+        result = operation(agenda)
+        if result.agenda != agenda:
+            write_agenda(path, result.agenda)
+    return result
+
+
+def write_agenda(path: Path, agenda: Agenda) -> None:
+    """Replace the file atomically; callers hold the lock (edit_agenda, update_agenda)."""
+    write_atomic(Path(path), (agenda.model_dump_json(indent=2) + "\n").encode("utf-8"))
+
+
+@contextmanager
+def agenda_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive flock on ``<name>.lock`` beside the agenda."""
+    import fcntl
+
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise AgendaError(f"{lock_path}: cannot create the agenda's lock file ({_reason(exc)})")
+    try:
+        _wait_for_lock(fd, lock_path, fcntl)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _wait_for_lock(fd: int, lock_path: Path, fcntl: object) -> None:
+    # Non-blocking tries with a deadline, so a stuck planner elsewhere gives a clear error
+    # instead of a command that hangs for ever.
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise AgendaError(
+                    f"{lock_path}: another planner has been changing this agenda for "
+                    f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again when it has finished"
+                ) from None
+            time.sleep(0.005)
+        except OSError as exc:
+            raise AgendaError(f"{lock_path}: cannot lock the agenda ({_reason(exc)})") from None
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise AgendaError(f"{path}: is a folder, not an agenda file; give a file with --agenda")
+    except OSError as exc:
+        raise AgendaError(f"{path}: cannot read the agenda ({_reason(exc)}); {LEFT_AS_IS}")
+
+
+def _parse(path: Path, data: bytes, program_id: str) -> Agenda:
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise AgendaError(f"{path}: not a planner agenda (not UTF-8 text); {LEFT_AS_IS}") from None
+    except json.JSONDecodeError as exc:
+        raise AgendaError(
+            f"{path}: not a planner agenda (broken JSON at line {exc.lineno}, column {exc.colno}); "
+            f"{LEFT_AS_IS}"
+        ) from None
+    if not isinstance(raw, dict) or "version" not in raw:
+        raise AgendaError(f"{path}: not a planner agenda (no version field); {LEFT_AS_IS}")
+    version = raw["version"]
+    if type(version) is not int or version != AGENDA_VERSION:
+        raise AgendaError(
+            f"{path}: agenda format version {version!r}, but this planner reads version "
+            f"{AGENDA_VERSION}; use the planner that wrote it (the file was left as it is)"
+        )
+    try:
+        agenda = Agenda.model_validate(raw)
+    except ValidationError as exc:
+        from planner.sources import describe_validation_error
+
+        raise AgendaError(
+            f"{path}: not a valid agenda ({describe_validation_error(exc)}); {LEFT_AS_IS}"
+        ) from None
+    if agenda.program_id != program_id:
+        raise AgendaError(
+            f"{path}: this is the agenda of program {agenda.program_id!r}, not {program_id!r}; "
+            "choose another file with --agenda (the file was left as it is)"
+        )
+    return agenda
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+# --- what the agenda holds -------------------------------------------------------------
+
+
+def ancestors(item_id: str, by_id: dict[str, Item]) -> list[str]:
+    """Ids of the item's parent, grandparent, ... (nearest first); cycles are cut."""
+    chain: list[str] = []
+    current = by_id.get(item_id)
+    while current is not None and current.parent and current.parent not in chain:
+        if current.parent == item_id:
+            break
+        chain.append(current.parent)
+        current = by_id.get(current.parent)
+    return chain
+
+
+def covered_by(program: Program, agenda: Agenda) -> dict[str, str]:
+    """Pick id -> the nearest picked ancestor (session, tutorial) that covers it."""
+    by_id = program.item_map()
+    picked = agenda.pick_ids()
+    covering: dict[str, str] = {}
+    for pick in agenda.picks:
+        for ancestor in ancestors(pick.id, by_id):
+            if ancestor in picked:
+                covering[pick.id] = ancestor
+                break
+    return covering
+
+
+def exported_items(program: Program, agenda: Agenda) -> list[Item]:
+    """The picked program items to show or export once each, by start (TBA last)."""
+    by_id = program.item_map()
+    covered = covered_by(program, agenda)
+    items = [by_id[p.id] for p in agenda.picks if p.id in by_id and p.id not in covered]
+    return sorted(items, key=sort_key)
+
+
+def vanished_picks(program: Program, agenda: Agenda) -> list[Pick]:
+    by_id = program.item_map()
+    return [pick for pick in agenda.picks if pick.id not in by_id]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something about a pick that differs from when it was picked."""
+
+    id: str
+    kind: Literal["moved", "room", "renamed", "vanished"]
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.id, "kind": self.kind, "message": self.message}
+
+
+def changes(program: Program, agenda: Agenda, zone: str | None = None) -> list[Change]:
+    """Every change since picking, in agenda time order; a vanished pick is listed, not dropped."""
+    zone = zone or program.timezone
+    by_id = program.item_map()
+    found: list[Change] = []
+    for pick in sorted(agenda.picks, key=lambda p: _pick_order(p, by_id)):
+        item = by_id.get(pick.id)
+        if item is None:
+            found.append(Change(pick.id, "vanished", "no longer in the program"))
+        else:
+            found.extend(changes_of(pick.snapshot, item, zone))
+    return found
+
+
+def changes_of(snapshot: Snapshot, item: Item, zone: str) -> list[Change]:
+    found: list[Change] = []
+    moved = _moved_message(snapshot, item, zone)
+    if moved:
+        found.append(Change(item.id, "moved", moved))
+    if snapshot.room != item.room:
+        found.append(
+            Change(
+                item.id,
+                "room",
+                f"room changed from {snapshot.room or 'unknown'} to {item.room or 'unknown'}",
+            )
+        )
+    if snapshot.title != item.title:
+        found.append(Change(item.id, "renamed", f"renamed (was {snapshot.title!r})"))
+    return found
+
+
+def _moved_message(snapshot: Snapshot, item: Item, zone: str) -> str | None:
+    if snapshot.start == item.start and snapshot.end == item.end:
+        return None
+    if item.start is None:
+        return f"time now to be announced (was {_clock(snapshot.start, zone)})"
+    if snapshot.start is None:
+        return f"now scheduled at {_clock(item.start, zone, with_day=True)} (was to be announced)"
+    if snapshot.start != item.start:
+        day_changed = timezones.local_date(snapshot.start, zone) != timezones.local_date(
+            item.start, zone
+        )
+        return (
+            f"moved from {_clock(snapshot.start, zone, with_day=day_changed)} "
+            f"to {_clock(item.start, zone, with_day=day_changed)}"
+        )
+    return f"now ends at {_clock(item.end, zone)} (was {_clock(snapshot.end, zone)})"
+
+
+def _clock(moment: datetime | None, zone: str, *, with_day: bool = False) -> str:
+    if moment is None:
+        return "to be announced"
+    local = timezones.to_zone(moment, zone)
+    return f"{local:%a %d %b %H:%M}" if with_day else f"{local:%H:%M}"
+
+
+def _pick_order(pick: Pick, by_id: dict[str, Item]) -> tuple[bool, datetime | None, str]:
+    item = by_id.get(pick.id)
+    start = item.start if item is not None else pick.snapshot.start
+    return (start is None, start, pick.id)
+
+
+def sequence_of(pick: Pick, item: Item | None) -> int:
+    """The change counter for export: one more than stored while a change is not yet re-picked."""
+    if item is None or Snapshot.of(item) == pick.snapshot:
+        return pick.sequence
+    return pick.sequence + 1
+
+
+# --- changing the agenda: pure functions returning the new agenda and what happened -----
+
+Action = Literal[
+    "added",
+    "refreshed",
+    "covered",
+    "now_covered",
+    "dropped",
+    "only_covered",
+    "not_picked",
+    "settings",
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one operation did to one id, with a sentence for the attendee."""
+
+    id: str
+    action: Action
+    message: str
+    covered_by: str | None = None
+    tba: bool = False
+
+
+@dataclass(frozen=True)
+class EditResult:
+    agenda: Agenda
+    outcomes: list[Outcome] = field(default_factory=list)
+    note: str | None = None  # e.g. how a wall-clock time was read
+
+    def touched(self) -> set[str]:
+        """Ids that were added or refreshed: the ones whose clashes the attendee should see now."""
+        return {o.id for o in self.outcomes if o.action in ("added", "refreshed")}
+
+
+def pick(
+    agenda: Agenda, program: Program, items: Iterable[Item], *, zone: str | None = None
+) -> EditResult:
+    """Pick items: add them, refresh their snapshot if already picked, or say what covers them."""
+    zone = zone or program.timezone
+    new = agenda.model_copy(deep=True)
+    by_id = program.item_map()
+    outcomes: list[Outcome] = []
+    for item in items:
+        outcomes.extend(_pick_one(new, by_id, item, zone))
+    return EditResult(new, outcomes)
+
+
+def _pick_one(agenda: Agenda, by_id: dict[str, Item], item: Item, zone: str) -> list[Outcome]:
+    existing = agenda.find_pick(item.id)
+    if existing is not None:
+        return [_refresh(existing, item, zone)]
+    cover = _picked_ancestor(item.id, agenda, by_id)
+    if cover is not None:
+        return [
+            Outcome(
+                item.id,
+                "covered",
+                f"{item.id} is part of {_kind_and_id(by_id[cover])}, which you picked: "
+                "nothing added",
+                covered_by=cover,
+            )
+        ]
+    agenda.picks.append(Pick(id=item.id, snapshot=Snapshot.of(item)))
+    outcomes = [_added(item, zone)]
+    for other in agenda.picks:
+        if other.id != item.id and _picked_ancestor(other.id, agenda, by_id) == item.id:
+            outcomes.append(
+                Outcome(
+                    other.id,
+                    "now_covered",
+                    f"{other.id} stays picked and is now covered by {item.id}",
+                    covered_by=item.id,
+                )
+            )
+    return outcomes
+
+
+def _added(item: Item, zone: str) -> Outcome:
+    if not item.announced:
+        return Outcome(
+            item.id,
+            "added",
+            f"added {item.id}: {item.title} (time to be announced: no clash checks or calendar "
+            "entry until it has a time)",
+            tba=True,
+        )
+    where = item.room or "room unknown"
+    when = f"{_clock(item.start, zone, with_day=True)}-{_clock(item.end, zone)}"
+    return Outcome(item.id, "added", f"added {item.id}: {item.title} ({when}, {where})")
+
+
+def _refresh(existing: Pick, item: Item, zone: str) -> Outcome:
+    seen = changes_of(existing.snapshot, item, zone)
+    if not seen:
+        return Outcome(item.id, "refreshed", f"{item.id} is already picked and up to date")
+    existing.snapshot = Snapshot.of(item)
+    existing.sequence += 1
+    what = "; ".join(change.message for change in seen)
+    return Outcome(item.id, "refreshed", f"{item.id} is already picked; noted the change: {what}")
+
+
+def _picked_ancestor(item_id: str, agenda: Agenda, by_id: dict[str, Item]) -> str | None:
+    picked = agenda.pick_ids()
+    return next((a for a in ancestors(item_id, by_id) if a in picked), None)
+
+
+def _kind_and_id(item: Item) -> str:
+    return f"{item.kind} {item.id}"
+
+
+def drop(agenda: Agenda, program: Program, ids: Iterable[str]) -> EditResult:
+    """Drop picks and personal events by id (program ids also by unique prefix)."""
+    new = agenda.model_copy(deep=True)
+    by_id = program.item_map()
+    outcomes = [_drop_one(new, program, by_id, resolve_drop_id(new, program, text)) for text in ids]
+    return EditResult(new, outcomes)
+
+
+def resolve_drop_id(agenda: Agenda, program: Program, text: str) -> str:
+    """The exact id meant: a pick (also a vanished one), a personal event, or a program item."""
+    own = [pick.id for pick in agenda.picks] + [event.id for event in agenda.events]
+    if text in own:
+        return text
+    from planner.errors import NotFoundError
+    from planner.query import resolve_id
+
+    try:
+        return resolve_id(program, text).id
+    except NotFoundError as exc:
+        prefixed = [entry for entry in own if entry.lower().startswith(text.lower())]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        raise NotFoundError(
+            f"{exc}; your personal events: {', '.join(e.id for e in agenda.events) or 'none'}"
+        ) from None
+
+
+def _drop_one(agenda: Agenda, program: Program, by_id: dict[str, Item], target: str) -> Outcome:
+    event = agenda.find_event(target)
+    if event is not None:
+        agenda.events.remove(event)
+        return Outcome(target, "dropped", f"dropped your event {target}: {event.title}")
+    existing = agenda.find_pick(target)
+    if existing is not None:
+        agenda.picks.remove(existing)
+        return _dropped(agenda, by_id, existing)
+    cover = _picked_ancestor(target, agenda, by_id)
+    if cover is not None:
+        return Outcome(
+            target,
+            "only_covered",
+            f"{target} is only covered by {_kind_and_id(by_id[cover])}, which you picked: "
+            f"nothing changed (drop {cover} to drop it)",
+            covered_by=cover,
+        )
+    return Outcome(target, "not_picked", f"{target} is not in your agenda: nothing changed")
+
+
+def _dropped(agenda: Agenda, by_id: dict[str, Item], dropped_pick: Pick) -> Outcome:
+    item = by_id.get(dropped_pick.id)
+    title = item.title if item is not None else dropped_pick.snapshot.title
+    message = f"dropped {dropped_pick.id}: {title}"
+    cover = _picked_ancestor(dropped_pick.id, agenda, by_id)
+    if cover is not None:
+        message += f" (it stays in your agenda as part of {_kind_and_id(by_id[cover])})"
+    kept = [p.id for p in agenda.picks if dropped_pick.id in ancestors(p.id, by_id)]
+    if kept:
+        message += f"; its talks you picked stay: {', '.join(kept)}"
+    return Outcome(dropped_pick.id, "dropped", message, covered_by=cover)
+
+
+def add_event(
+    agenda: Agenda,
+    program: Program,
+    title: str,
+    start: datetime,
+    end: datetime,
+    location: str | None = None,
+    *,
+    zone: str | None = None,
+) -> EditResult:
+    """Add a personal event with a fresh ``my-<slug>`` id."""
+    title = " ".join(title.split())
+    if not title:
+        raise PlannerError("a personal event needs a title, e.g. planner add 'Lunch with Bob' ...")
+    if start.tzinfo is None or end.tzinfo is None:
+        raise PlannerError("personal event times must carry a timezone")  # a bug in the caller
+    if end <= start:
+        raise PlannerError(
+            f"the event ends ({end.isoformat()}) before or when it starts ({start.isoformat()}); "
+            "give an --end after --start"
+        )
+    new = agenda.model_copy(deep=True)
+    event_id = new_event_id(title, new, program)
+    location = location.strip() if location and location.strip() else None
+    new.events.append(
+        PersonalEvent(id=event_id, title=title, start=start, end=end, location=location)
+    )
+    zone = zone or program.timezone
+    when = f"{_clock(start, zone, with_day=True)}-{_clock(end, zone)}"
+    where = f", {location}" if location else ""
+    return EditResult(
+        new, [Outcome(event_id, "added", f"added your event {event_id}: {title} ({when}{where})")]
+    )
+
+
+def new_event_id(title: str, agenda: Agenda, program: Program) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-") or "event"
+    taken = agenda.pick_ids() | {e.id for e in agenda.events} | set(program.item_map())
+    candidate = f"{EVENT_PREFIX}{slug}"
+    number = 2
+    while candidate in taken:
+        candidate = f"{EVENT_PREFIX}{slug}-{number}"
+        number += 1
+    return candidate
+
+
+UNSET = object()
+
+
+def change_settings(
+    agenda: Agenda, *, walk_minutes: object = UNSET, alarm_minutes: object = UNSET
+) -> EditResult:
+    """Set walking minutes and/or the default alarm (None clears the alarm)."""
+    new = agenda.model_copy(deep=True)
+    values = new.settings.model_dump()
+    if walk_minutes is not UNSET:
+        values["walk_minutes"] = walk_minutes
+    if alarm_minutes is not UNSET:
+        values["alarm_minutes"] = alarm_minutes
+    try:
+        new.settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        from planner.sources import describe_validation_error
+
+        raise PlannerError(f"invalid setting: {describe_validation_error(exc)}") from None
+    outcome = Outcome(
+        "settings", "settings", "settings saved" if new != agenda else "settings unchanged"
+    )
+    return EditResult(new, [outcome])

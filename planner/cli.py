@@ -57,7 +57,10 @@ class App:
             from planner.sources import load
 
             self._program = load(
-                self.program_source, fmt=self.program_format, zone=self.program_tz
+                self.program_source,
+                fmt=self.program_format,
+                zone=self.program_tz,
+                today=self.now().date(),
             )
         return self._program
 
@@ -103,10 +106,9 @@ class ItemType(click.ParamType):
         if isinstance(value, Item):
             return value
         app = ctx.find_object(App) if ctx else None
-        try:
-            return resolve_id((app or App()).program, str(value))
-        except PlannerError as exc:
-            self.fail(str(exc), param, ctx)
+        # An unknown id or a bad program is a project error, not a usage error: let it reach
+        # PlannerGroup.invoke, which prints the one "Error: ..." line.
+        return resolve_id((app or App()).program, str(value))
 
 
 class DateType(click.ParamType):
@@ -217,7 +219,7 @@ def import_(app: App, source: str, output: Path | None) -> None:
     from planner.files import write_atomic
     from planner.sources import load
 
-    program = load(source, fmt=app.program_format, zone=app.program_tz)
+    program = load(source, fmt=app.program_format, zone=app.program_tz, today=app.now().date())
     text = program.model_dump_json(indent=2) + "\n"
     if output is None:
         emit(text.rstrip("\n"))
@@ -236,6 +238,215 @@ def schema() -> None:
 
 
 # --- agenda commands (pick, drop, add, settings, agenda, clashes, check) ---
+
+
+class WallClockType(click.ParamType):
+    """A wall-clock time "2022-08-30 12:00" (read later in the display zone), or "12:00" alone."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from datetime import time
+
+        if isinstance(value, (datetime, time)):
+            return value
+        text = str(value).strip()
+        try:
+            return time.fromisoformat(text) if len(text) <= 5 else datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a time like '2022-08-30 12:00' (or '13:00')", param, ctx)
+
+
+class AlarmType(click.ParamType):
+    """Minutes before an event, or "none" to have no reminder."""
+
+    name = "MINUTES"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip().lower()
+        if text in ("none", "off"):
+            return "none"
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a number of minutes (or 'none')", param, ctx)
+
+
+def _report_edit(app: App, result: Any) -> None:
+    """Print what an agenda change did, then every clash it created (warnings: exit stays 0)."""
+    from planner.clashes import agenda_clashes
+
+    for outcome in result.outcomes:
+        emit(outcome.message)
+    touched = result.touched()
+    for clash in agenda_clashes(app.program, result.agenda, zone=app.zone):
+        if touched & set(clash.items):
+            warn(f"Warning: {clash.message}")
+
+
+def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, list[str]]:
+    """Read --start/--end in the display zone; say how a skipped or repeated local time was read."""
+    from datetime import time
+
+    from planner import timezones
+
+    if isinstance(start, time):
+        raise click.BadParameter("give a date too, e.g. '2022-08-30 12:00'", param_hint="--start")
+    notes: list[str] = []
+    start_at = start if start.tzinfo else _localized(start, zone, notes)
+    if isinstance(end, time):
+        end = datetime.combine(timezones.local_date(start_at, zone), end)
+    end_at = end if end.tzinfo else _localized(end, zone, notes)
+    return start_at, end_at, notes
+
+
+def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
+    from planner import timezones
+
+    moment, note = timezones.localize(naive, zone)
+    if note:
+        notes.append(note)
+    return moment
+
+
+def _use_color() -> bool:
+    # NO_COLOR (https://no-color.org): any non-empty value turns colours off.
+    stream = click.get_text_stream("stdout")
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+@cli.command()
+@click.argument("items", nargs=-1, required=True, type=ItemType())
+@pass_app
+def pick(app: App, items: tuple[Item, ...]) -> None:
+    """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
+    from planner import agenda
+
+    program, zone = app.program, app.zone
+    result = agenda.update_agenda(
+        app.agenda_path, program.id, lambda current: agenda.pick(current, program, items, zone=zone)
+    )
+    _report_edit(app, result)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@pass_app
+def drop(app: App, ids: tuple[str, ...]) -> None:
+    """Drop picks or personal events (also picks no longer in the program)."""
+    from planner import agenda
+
+    program = app.program
+    result = agenda.update_agenda(
+        app.agenda_path, program.id, lambda current: agenda.drop(current, program, ids)
+    )
+    for outcome in result.outcomes:
+        emit(outcome.message)
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--start", required=True, type=WallClockType(), help="e.g. '2022-08-30 12:00'.")
+@click.option(
+    "--end", required=True, type=WallClockType(), help="e.g. '13:00' (same day) or a date too."
+)
+@click.option("--location", metavar="TEXT", help="Where (a room name lets planner check the walk).")
+@pass_app
+def add(app: App, title: str, start: Any, end: Any, location: str | None) -> None:
+    """Add a personal event; times are read in the display zone (--tz, else the program's)."""
+    from planner import agenda
+
+    program, zone = app.program, app.zone
+    start_at, end_at, notes = _event_times(start, end, zone)
+    for note in notes:
+        warn(f"Note: {note}")
+    result = agenda.update_agenda(
+        app.agenda_path,
+        program.id,
+        lambda current: agenda.add_event(
+            current, program, title, start_at, end_at, location, zone=zone
+        ),
+    )
+    _report_edit(app, result)
+
+
+@cli.command()
+@click.option("--walk", type=click.IntRange(0, 24 * 60), help="Minutes to walk between rooms.")
+@click.option("--alarm", type=AlarmType(), help="Default reminder in minutes, or 'none'.")
+@pass_app
+def settings(app: App, walk: int | None, alarm: Any) -> None:
+    """Show the agenda's settings, or change them."""
+    from planner import agenda, present
+
+    program = app.program
+    if walk is None and alarm is None:
+        current = agenda.read_agenda(app.agenda_path, program.id)
+    else:
+        changes: dict[str, Any] = {}
+        if walk is not None:
+            changes["walk_minutes"] = walk
+        if alarm is not None:
+            changes["alarm_minutes"] = None if alarm == "none" else alarm
+        result = agenda.update_agenda(
+            app.agenda_path, program.id, lambda now: agenda.change_settings(now, **changes)
+        )
+        current = result.agenda
+    emit(present.settings_text(current.settings, program))
+
+
+@cli.command("agenda")
+@click.option("--json", "as_json", is_flag=True, help='Print {"items", "clashes", "changes"}.')
+@pass_app
+def show_agenda(app: App, as_json: bool) -> None:
+    """Your day: picks in time order with rooms, free gaps, clashes and changes since picking."""
+    import shutil
+
+    from planner import agenda, dayview, present
+    from planner.clashes import agenda_clashes
+
+    program, zone = app.program, app.zone
+    current = agenda.read_agenda(app.agenda_path, program.id)
+    clashes = agenda_clashes(program, current, zone=zone)
+    changes = agenda.changes(program, current, zone)
+    if as_json:
+        emit(present.dumps(present.agenda_json(program, current, clashes, changes, zone)))
+        return
+    view = dayview.build_day_view(program, current, clashes, changes, zone)
+    width = shutil.get_terminal_size((100, 24)).columns
+    emit(dayview.render_day_view(view, width=width, color=_use_color()))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clash objects.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any clash.")
+@pass_app
+def clashes(app: App, as_json: bool, strict: bool) -> None:
+    """Every time clash and tight room change in your agenda."""
+    from planner import agenda, present
+    from planner.clashes import agenda_clashes
+
+    program = app.program
+    found = agenda_clashes(program, agenda.read_agenda(app.agenda_path, program.id), zone=app.zone)
+    emit(present.dumps([c.as_json() for c in found]) if as_json else present.clashes_text(found))
+    if strict and found:
+        click.get_current_context().exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings.")
+@pass_app
+def check(app: App, as_json: bool) -> None:
+    """Check the program itself: double-booked rooms, bad times, estimates, loader notes."""
+    from planner import present
+    from planner.clashes import check_program
+
+    findings = check_program(app.program, zone=app.zone)
+    if as_json:
+        emit(present.dumps([finding.as_json() for finding in findings]))
+    else:
+        emit(present.findings_text(app.program, findings))
+    if any(finding.severity == "error" for finding in findings):
+        click.get_current_context().exit(EXIT_FINDINGS)
+
 
 # --- export command ---
 

@@ -1,0 +1,327 @@
+"""The clash engine: pure functions over the model, no I/O.
+
+One sweep over the entries sorted by start, keeping a heap of the entries still
+running: each new entry clashes with exactly the running ones (time), and the
+entries that finished last before it are the ones the attendee walks from
+(room change). So the cost is O(n log n + clashes), never all pairs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from planner import timezones
+from planner.agenda import DEFAULT_WALK_MINUTES, Agenda, ancestors, exported_items
+from planner.model import Item, Program
+
+ClashKind = Literal["time", "room_change", "room_double_booked"]
+POSSIBLE = "possible clash (estimated time or room): "
+NO_ANCESTORS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Clash:
+    kind: str
+    items: tuple[str, str]
+    minutes: int
+    estimated: bool
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "estimated": self.estimated,
+            "items": list(self.items),
+            "kind": self.kind,
+            "message": self.message,
+            "minutes": self.minutes,
+        }
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One timed entry of an agenda or program, as the sweep sees it."""
+
+    id: str
+    start: datetime
+    end: datetime
+    room: str | None = None
+    estimated: bool = False
+    ancestors: frozenset[str] = frozenset()
+
+    def related_to(self, other: Slot) -> bool:
+        """A talk and its own session (or any ancestor) are one attendance, never a clash."""
+        return self.id in other.ancestors or other.id in self.ancestors
+
+
+class WalkRule:
+    """Minutes to walk between two rooms: program table, else program default, else setting.
+
+    The program's table knows this venue (room or building pairs); the program's
+    own default comes next as part of its walking data; the attendee's setting
+    (default 5) applies where the program says nothing. Unknown rooms give None.
+    """
+
+    def __init__(self, program: Program, setting: int | None = None) -> None:
+        self._default = (
+            program.walk_minutes
+            if program.walk_minutes is not None
+            else (setting if setting is not None else DEFAULT_WALK_MINUTES)
+        )
+        self._buildings = {room.name: room.building for room in program.rooms}
+        self._table: dict[frozenset[str], int] = {}
+        for walk in program.walk_table:
+            self._table[frozenset(walk.between)] = walk.minutes
+
+    def minutes(self, room_a: str | None, room_b: str | None) -> int | None:
+        if room_a is None or room_b is None:
+            return None
+        if room_a not in self._buildings or room_b not in self._buildings:
+            return None
+        if room_a == room_b:
+            return 0
+        for name_a in self._names(room_a):
+            for name_b in self._names(room_b):
+                found = self._table.get(frozenset((name_a, name_b)))
+                if found is not None:
+                    return found
+        return self._default
+
+    def _names(self, room: str) -> list[str]:
+        building = self._buildings.get(room)
+        return [room, building] if building else [room]
+
+
+def find_clashes(slots: Iterable[Slot], walk: WalkRule | None, zone: str) -> list[Clash]:
+    """Time clashes between any two slots, and room changes between consecutive ones."""
+    found: list[Clash] = []
+    for earlier, later, relation in _sweep(slots):
+        if relation == "overlap":
+            clash = _time_clash(earlier, later, zone)
+        elif walk is not None:
+            clash = _room_change(earlier, later, walk, zone)
+        else:
+            clash = None
+        if clash is not None:
+            found.append(clash)
+    return found
+
+
+def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
+    """Yield (running, new, "overlap") and (walked-from, new, "next") pairs in one pass."""
+    ordered = sorted(slots, key=lambda s: (s.start, -(s.end - s.start).total_seconds(), s.id))
+    running: list[tuple[datetime, int, Slot]] = []  # heap by end
+    last_end: datetime | None = None
+    last_finished: list[Slot] = []
+    for index, slot in enumerate(ordered):
+        while running and running[0][0] <= slot.start:
+            end, _, finished = heapq.heappop(running)
+            if last_end is None or end > last_end:
+                last_end, last_finished = end, [finished]
+            else:
+                last_finished.append(finished)
+        for _, _, other in running:
+            if not other.related_to(slot):
+                yield other, slot, "overlap"
+        for other in last_finished:
+            if not other.related_to(slot):
+                yield other, slot, "next"
+        heapq.heappush(running, (slot.end, index, slot))
+
+
+def _time_clash(first: Slot, second: Slot, zone: str) -> Clash | None:
+    overlap_start = max(first.start, second.start)
+    overlap_end = min(first.end, second.end)
+    seconds = (overlap_end - overlap_start).total_seconds()
+    if seconds <= 0:
+        return None
+    minutes = math.ceil(seconds / 60)
+    estimated = first.estimated or second.estimated
+    message = (
+        f"{first.id} and {second.id} overlap by {_minutes(minutes)} "
+        f"({_span(overlap_start, overlap_end, zone)})"
+    )
+    return Clash("time", (first.id, second.id), minutes, estimated, _possibly(message, estimated))
+
+
+def _room_change(first: Slot, second: Slot, walk: WalkRule, zone: str) -> Clash | None:
+    needed = walk.minutes(first.room, second.room)
+    if not needed:
+        return None
+    gap_seconds = (second.start - first.end).total_seconds()
+    short_seconds = needed * 60 - gap_seconds
+    if short_seconds <= 0:
+        return None
+    minutes = math.ceil(short_seconds / 60)
+    estimated = first.estimated or second.estimated
+    message = (
+        f"tight room change: {_minutes(int(gap_seconds // 60))} from {first.room} ({first.id} ends "
+        f"{_clock(first.end, zone)}) to {second.room} ({second.id} starts "
+        f"{_clock(second.start, zone)}), a {needed}-minute walk: {_minutes(minutes)} short"
+    )
+    return Clash(
+        "room_change", (first.id, second.id), minutes, estimated, _possibly(message, estimated)
+    )
+
+
+def _possibly(message: str, estimated: bool) -> str:
+    return POSSIBLE + message if estimated else message
+
+
+def _minutes(count: int) -> str:
+    return f"{count} minute" if count == 1 else f"{count} minutes"
+
+
+def _clock(moment: datetime, zone: str) -> str:
+    return f"{timezones.to_zone(moment, zone):%H:%M}"
+
+
+def _span(start: datetime, end: datetime, zone: str) -> str:
+    local_start, local_end = timezones.to_zone(start, zone), timezones.to_zone(end, zone)
+    if local_start.date() != local_end.date():
+        return f"{local_start:%a %H:%M}-{local_end:%a %H:%M}"
+    return f"{local_start:%H:%M}-{local_end:%H:%M}"
+
+
+# --- the agenda --------------------------------------------------------------------------
+
+
+def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
+    """The agenda's timed entries: picked items (once each) and personal events."""
+    by_id = program.item_map()
+    slots = [item_slot(item, by_id) for item in exported_items(program, agenda) if item.announced]
+    slots.extend(
+        Slot(event.id, event.start, event.end, room=event.location) for event in agenda.events
+    )
+    return slots
+
+
+def item_slot(item: Item, by_id: dict[str, Item]) -> Slot:
+    return Slot(
+        item.id,
+        item.start,  # type: ignore[arg-type]
+        item.end,  # type: ignore[arg-type]
+        room=item.room,
+        estimated=item.estimated,
+        ancestors=frozenset(ancestors(item.id, by_id)) if item.parent else NO_ANCESTORS,
+    )
+
+
+def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None) -> list[Clash]:
+    """Time clashes and tight room changes among the agenda's entries, in time order."""
+    walk = WalkRule(program, agenda.settings.walk_minutes)
+    return find_clashes(agenda_slots(program, agenda), walk, zone or program.timezone)
+
+
+# --- the program ---------------------------------------------------------------------------
+
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    kind: str
+    items: tuple[str, ...]
+    message: str
+    minutes: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "items": list(self.items),
+            "kind": self.kind,
+            "message": self.message,
+            "minutes": self.minutes,
+            "severity": self.severity,
+        }
+
+
+def check_program(program: Program, *, zone: str | None = None) -> list[Finding]:
+    """What is wrong (error) or doubtful (warning) in the program itself, errors first."""
+    zone = zone or program.timezone
+    findings = [
+        *_length_findings(program),
+        *_parent_findings(program),
+        *_double_bookings(program, zone),
+        *_estimate_findings(program),
+        *(Finding("warning", "note", (), note) for note in program.notes),
+    ]
+    return sorted(findings, key=lambda f: (f.severity != "error",))
+
+
+def double_bookings(program: Program, *, zone: str | None = None) -> list[Clash]:
+    """Items overlapping in one room, except a parent and its own descendants."""
+    by_id = program.item_map()
+    by_room: dict[str, list[Slot]] = {}
+    for item in program.items:
+        if item.room and item.start is not None and item.end is not None and item.end > item.start:
+            by_room.setdefault(item.room, []).append(item_slot(item, by_id))
+    found: list[Clash] = []
+    for room, slots in by_room.items():
+        for clash in find_clashes(slots, None, zone or program.timezone):
+            message = f"{room} is double-booked: {clash.message}"
+            found.append(
+                Clash("room_double_booked", clash.items, clash.minutes, clash.estimated, message)
+            )
+    return found
+
+
+def _double_bookings(program: Program, zone: str) -> list[Finding]:
+    return [
+        Finding("warning", clash.kind, clash.items, clash.message, clash.minutes)
+        for clash in double_bookings(program, zone=zone)
+    ]
+
+
+def _length_findings(program: Program) -> list[Finding]:
+    found: list[Finding] = []
+    for item in program.items:
+        if item.start is None or item.end is None or item.end > item.start:
+            continue
+        what = "has zero length" if item.end == item.start else "ends before it starts"
+        found.append(
+            Finding(
+                "error",
+                "zero_length" if item.end == item.start else "negative_length",
+                (item.id,),
+                f"{item.id} {what} ({item.start.isoformat()} to {item.end.isoformat()}); "
+                "fix its end time",
+            )
+        )
+    return found
+
+
+def _parent_findings(program: Program) -> list[Finding]:
+    by_id = program.item_map()
+    found: list[Finding] = []
+    for item in program.items:
+        parent = by_id.get(item.parent) if item.parent else None
+        if parent is None or item.start is None or parent.start is None:
+            continue
+        if item.start < parent.start or item.end > parent.end:  # type: ignore[operator]
+            found.append(
+                Finding(
+                    "error",
+                    "child_outside_parent",
+                    (item.id, parent.id),
+                    f"{item.id} lies outside its parent {parent.id}; fix either's times",
+                )
+            )
+    return found
+
+
+def _estimate_findings(program: Program) -> list[Finding]:
+    return [
+        Finding(
+            "warning",
+            "estimated",
+            (item.id,),
+            f"{item.id}: {item.note or 'time or room estimated'}",
+        )
+        for item in program.items
+        if item.estimated
+    ]
