@@ -189,11 +189,12 @@ def sniff(data: bytes) -> str | None:
         if b"results" in keys or b"starttime" in keys:
             return "sitejson"
         return "native"
+    # Before the day page: a CSV row may well hold "Tutorial: ..." in a title.
+    first_line = head.split(b"\n", 1)[0].lower()
+    if b"," in first_line and b"title" in {cell.strip(b' \t\r"') for cell in first_line.split(b",")}:
+        return "csv"
     if b"Oral:" in head or b"Timezone:" in head or b"Tutorial:" in head:
         return "daypage"
-    first_line = head.split(b"\n", 1)[0].lower()
-    if b"," in first_line and b"title" in first_line:
-        return "csv"
     return None
 
 

@@ -1,0 +1,226 @@
+"""Helpers the format parsers share: HTML to text, slug ids, stable suffixes, durations."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from planner import timezones
+from planner.errors import ProgramError
+
+# --- HTML to text ---
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr"}
+)
+_CELL_TAGS = frozenset({"td", "th"})
+# Regular expressions rather than html.parser: abstracts are small fragments, and a
+# 6,000-paper program must load in well under a second.
+_SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
+_HTML_HINT = re.compile(r"<[A-Za-z/!]|&[#A-Za-z0-9]+;")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_HINT.search(text))
+
+
+def _tag_as_text(match: re.Match[str]) -> str:
+    name = match.group(2).lower()
+    if name == "li":
+        return "" if match.group(1) else "\n- "
+    if name in _BLOCK_TAGS:
+        return "\n"
+    return " " if name in _CELL_TAGS else ""
+
+
+def html_to_text(text: str | None) -> str:
+    """Plain text from an HTML fragment: tags dropped, entities decoded, blank runs folded."""
+    if not text:
+        return ""
+    # The "in" tests skip the regular expression for the plain text most abstracts are.
+    if ("<" in text or "&" in text) and looks_like_html(text):
+        text = html.unescape(_TAG.sub(_tag_as_text, _SKIPPED.sub("", text)))
+    return _fold_blank_lines(text)
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _fold_blank_lines(text: str) -> str:
+    """Spaces folded to one, at most one blank line in a row, no blanks at either end."""
+    # str.split() rather than a regular expression: it is several times faster on long text.
+    if "\n" not in text and "\r" not in text:
+        return " ".join(text.split())  # one line, the common case: nothing else to fold
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    folded = "\n".join(" ".join(line.split()) for line in lines)
+    return _BLANK_RUN.sub("\n\n", folded).strip()
+
+
+# --- ids ---
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_ID_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """Lower-case ASCII words joined by hyphens ("Opening Keynote!" -> "opening-keynote")."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+def clean_id(text: str) -> str:
+    """A file's own id, kept as written when it is already typeable, else slugged."""
+    stripped = text.strip()
+    if _ID_TEXT.match(stripped) and len(stripped) <= 80:
+        return stripped
+    return slugify(stripped, max_length=80)
+
+
+def title_id(title: str, speakers: list[str] | tuple[str, ...] = ()) -> str:
+    """An id from what a talk is (title and speakers), never when or where it is."""
+    words = title
+    if speakers:
+        words = f"{title} {speakers[0].split()[-1] if speakers[0].split() else ''}"
+    return slugify(words) or "item"
+
+
+class IdAllocator:
+    """Hands out unique ids; a repeated id gets "-2", "-3", ... in file order and a note."""
+
+    def __init__(self, notes: list[str]) -> None:
+        self._taken: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
+        self._notes = notes
+
+    def claim(self, wanted: str, where: str = "") -> str:
+        base = wanted or "item"
+        if base not in self._taken:
+            self._taken.add(base)
+            return base
+        # Resume where this id's suffixes stopped: 20,000 events sharing one id stay linear.
+        number = self._next_suffix.get(base, 2)
+        while f"{base}-{number}" in self._taken:
+            number += 1
+        self._next_suffix[base] = number + 1
+        renamed = f"{base}-{number}"
+        self._taken.add(renamed)
+        place = f" ({where})" if where else ""
+        self._notes.append(f"id {base!r} is repeated{place}; renamed it {renamed!r}")
+        return renamed
+
+
+# --- durations ---
+
+_CLOCK_DURATION = re.compile(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """A duration written "HH:MM", "HH:MM:SS" or as plain minutes ("90")."""
+    value = text.strip()
+    if value.isdigit():
+        return timedelta(minutes=int(value))
+    match = _CLOCK_DURATION.match(value)
+    if match is None:
+        raise ProgramError(f"duration {text!r} is not HH:MM or HH:MM:SS")
+    hours, minutes, seconds = match.groups()
+    if int(minutes) >= 60 or (seconds is not None and int(seconds) >= 60):
+        raise ProgramError(f"duration {text!r} has minutes or seconds of 60 or more")
+    return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds or 0))
+
+
+# --- program ids and item kinds ---
+
+
+def program_id(*candidates: str | None) -> str:
+    """The first usable candidate (the conference's own acronym, then the file stem) as an id.
+
+    Never a hash of the content: an updated schedule must keep its id, and so its agenda.
+    """
+    for candidate in candidates:
+        if candidate and candidate.strip():
+            ident = clean_id(candidate)
+            if ident:
+                return ident
+    return "program"
+
+
+# First match wins, so "Invited Talk" is a keynote and "Poster session" a poster.
+_KIND_WORDS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"keynote", "keynotes", "plenary", "invited"}), "keynote"),
+    (frozenset({"tutorial", "tutorials", "workshop", "workshops", "hands"}), "tutorial"),
+    (frozenset({"poster", "posters"}), "poster"),
+    (frozenset({"break", "lunch", "coffee", "pause", "breakfast"}), "break"),
+    (frozenset({"registration", "checkin"}), "registration"),
+    (frozenset({"social", "party", "reception", "dinner", "meetup"}), "social"),
+    (frozenset({"session", "sessions"}), "session"),
+    (frozenset({"paper", "papers"}), "paper"),
+    (frozenset({"talk", "talks", "lecture", "lightning", "presentation", "short"}), "talk"),
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=512)
+def kind_from_label(label: str | None, default: str = "talk") -> str:
+    """A Kind for a format's own type label ("Lecture" -> talk, "Workshop" -> tutorial).
+
+    An empty label gives ``default``; a label no rule knows gives "other".
+    """
+    words = set(_WORD.findall((label or "").lower().replace("check-in", "checkin")))
+    if not words:
+        return default
+    for keys, kind in _KIND_WORDS:
+        if words & keys:
+            return kind
+    return "other"
+
+
+# --- a zone for files that give only UTC offsets ---
+
+
+def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
+    """A zone name for times that carry offsets but no zone name; the guess goes into ``notes``.
+
+    One whole-hour offset gives ``Etc/GMT±N``: exact for every time in the file, though
+    not a place. Otherwise the first common zone (by name) whose rules give every offset
+    seen at its times; failing that, UTC. ``--program-tz`` avoids the guess.
+    """
+    seen: dict[timedelta, tuple[datetime, datetime]] = {}
+    for moment in instants:
+        offset = moment.utcoffset() or timedelta(0)
+        first, last = seen.get(offset, (moment, moment))
+        seen[offset] = (min(first, moment), max(last, moment))
+    hint = "give --program-tz ZONE to show times in the conference's own zone"
+    if not seen:
+        notes.append(f"the file has no timed items to tell its timezone; used UTC; {hint}")
+        return "UTC"
+    described = ", ".join(sorted({timezones.format_offset(pair[0]) for pair in seen.values()}))
+    if len(seen) == 1:
+        name = timezones.fixed_offset_zone_name(next(iter(seen)))
+        if name is not None:
+            notes.append(
+                f"the file gives UTC offsets but no timezone (all times {described}); "
+                f"estimated the timezone as {name}; {hint}"
+            )
+            return name
+    for name in timezones.common_zone_names():
+        if all(
+            timezones.offset_at(moment, name) == offset
+            for offset, pair in seen.items()
+            for moment in pair
+        ):
+            notes.append(
+                f"the file gives UTC offsets but no timezone (times at {described}); "
+                f"estimated the timezone as {name}, the first zone with those offsets; {hint}"
+            )
+            return name
+    notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
+    return "UTC"
