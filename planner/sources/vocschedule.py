@@ -1,0 +1,419 @@
+"""What frab's ``schedule.xml`` and c3voc's ``schedule.json`` share: the rules for one event.
+
+Both formats describe a conference the same way (days holding rooms holding events;
+each event with a ``date`` carrying an offset, a local ``start``, a ``duration``, a
+``guid``, persons and a type). ``frab.py`` and ``c3voc.py`` only read their syntax
+and hand every event to a ``ScheduleBuilder``, so ids, instants and the notes that
+``check`` shows follow one set of rules for both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from planner import timezones
+from planner.errors import PlannerError, ProgramError
+from planner.model import Program
+from planner.sources import SourceContext
+from planner.sources.common import (
+    IdAllocator,
+    clean_id,
+    html_to_text,
+    kind_from_label,
+    parse_duration,
+    title_id,
+)
+
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_ONE_DAY = timedelta(days=1)
+# A program has few distinct durations and start times but may have 20,000 events.
+_duration = lru_cache(maxsize=1024)(parse_duration)
+
+
+@dataclass(slots=True)
+class DayFrame:
+    """One schedule day: its date and, for days that run past midnight, where they end.
+
+    A local ``start`` earlier than ``begins`` and no later than ``ends_next_day_at``
+    belongs to the next calendar date (a day from 11:00 to 04:00 holds a 02:00 talk
+    of the following date).
+    """
+
+    date: date | None
+    begins: time | None = None
+    ends_next_day_at: time | None = None
+
+    def date_of(self, clock: time) -> date | None:
+        if self.date is None:
+            return None
+        late = self.ends_next_day_at
+        if late is not None and clock <= late and (self.begins is None or clock < self.begins):
+            return self.date + _ONE_DAY
+        return self.date
+
+
+@dataclass(slots=True)
+class Event:
+    """One event as a format module read it: text fields, not yet checked."""
+
+    label: str  # names the event in messages: 'event 12 "Opening"'
+    ident: str | None
+    title: str | None
+    speakers: list[str]
+    kind: str | None
+    subtitle: str | None
+    abstract: str | None
+    description: str | None
+    url: str | None
+    room: str | None
+    day: DayFrame
+    start: str | None
+    date: str | None
+    duration: str | None
+    end: str | None = None
+
+
+@dataclass(slots=True)
+class _Tally:
+    """How many events showed one kind of disagreement, and the first of them."""
+
+    count: int = 0
+    first: str = ""
+
+    def add(self, example: str) -> None:
+        if not self.count:
+            self.first = example
+        self.count += 1
+
+
+class ScheduleBuilder:
+    """Collects events into a Program; records what it had to assume in ``notes``."""
+
+    def __init__(self, context: SourceContext, declared_zone: str | None, zone_field: str) -> None:
+        self.context = context
+        self.zone_field = zone_field
+        self.notes: list[str] = []
+        self.zone = self._choose_zone(declared_zone)
+        self._zone_source = (
+            f"--program-tz {self.zone}" if context.zone else f"{zone_field} {self.zone}"
+        )
+        self._ids = IdAllocator(self.notes)
+        self._rooms: dict[str, None] = {}
+        self._items: list[dict] = []
+        self._local_offsets: Counter[timedelta] = Counter()
+        self._other_offset = _Tally()
+        self._zone_disagrees = _Tally()
+        self._start_disagrees = _Tally()
+
+    def _choose_zone(self, declared: str | None) -> str | None:
+        """--program-tz wins, then the file's own zone name; None when neither is given."""
+        declared = (declared or "").strip() or None
+        override = self.context.zone
+        if declared is not None:
+            try:
+                declared = timezones.check_zone(declared)
+            except PlannerError as exc:
+                if override is None:
+                    raise ProgramError(
+                        f"{self.zone_field}: {exc} (or give --program-tz ZONE)"
+                    ) from None
+                self.notes.append(
+                    f"{self.zone_field} {declared!r} is not a known timezone; used --program-tz "
+                    f"{override}"
+                )
+                return override
+        if override is not None and declared is not None and override != declared:
+            self.notes.append(
+                f"times shown in {override} as --program-tz asked (file says {declared})"
+            )
+        return override or declared
+
+    # --- days and rooms ---
+
+    def day_frame(
+        self,
+        day_text: str | None,
+        start_text: str | None,
+        end_text: str | None,
+        label: str,
+        day_change: str | None = None,
+    ) -> DayFrame:
+        """A day from its date and its start and end instants; ``day_change`` (Pentabarf's
+        conference-wide "the day changes at 04:00") applies when the day gives no instants."""
+        try:
+            frame = self._day_frame(day_text, start_text, end_text)
+            if frame.begins is None and day_change and day_change.strip():
+                change = _parse_clock(day_change, "day_change")[0]
+                if change != time(0):
+                    frame.begins = frame.ends_next_day_at = change
+            return frame
+        except PlannerError as exc:
+            raise ProgramError(f"{label}: {exc}") from None
+
+    def _day_frame(
+        self, day_text: str | None, start_text: str | None, end_text: str | None
+    ) -> DayFrame:
+        day = _parse_date(day_text) if day_text else None
+        if not (start_text and end_text):
+            return DayFrame(day)
+        first = self._parse_instant_or_none(start_text)
+        last = self._parse_instant_or_none(end_text)
+        if first is None or last is None:
+            return DayFrame(day)
+        first_local, last_local = self._wall(first), self._wall(last)
+        day = day or first_local.date()
+        if last_local.date() > day:
+            return DayFrame(day, first_local.time(), last_local.time())
+        return DayFrame(day)
+
+    def add_room(self, name: str | None) -> None:
+        if name:
+            self._rooms.setdefault(name, None)
+
+    # --- events ---
+
+    def add(self, event: Event) -> None:
+        try:
+            self._items.append(self._item(event))
+        except PlannerError as exc:
+            raise ProgramError(f"{event.label}: {exc}") from None
+
+    def _item(self, event: Event) -> dict:
+        title = (event.title or "").strip()
+        if not title:
+            raise ProgramError("has no title")
+        start, estimated_note = self._start_of(event)
+        end = self._end_of(event, start)
+        if end < start:
+            raise ProgramError(f"ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        speakers = [name.strip() for name in event.speakers if name and name.strip()]
+        wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
+        ident = self._ids.claim(wanted or title_id(title, speakers), event.label)
+        room = (event.room or "").strip() or None
+        self.add_room(room)
+        return {
+            "id": ident,
+            "kind": kind_from_label(event.kind),
+            "title": title,
+            "speakers": speakers,
+            "abstract": _abstract(event),
+            "start": start,
+            "end": end,
+            "room": room,
+            "related": [],  # given, so that pydantic need not copy the default list
+            "url": (event.url or "").strip() or None,
+            "estimated": estimated_note is not None,
+            "note": estimated_note,
+        }
+
+    def _start_of(self, event: Event) -> tuple[datetime, str | None]:
+        date_text = (event.date or "").strip()
+        if len(date_text) > 10:  # a date and a time, not only a date
+            instant = self._parse_instant_or_none(date_text)
+            if instant is not None:
+                self._compare(event, instant, _clock_or_none(event.start))
+                return instant, None
+            # Without an offset it still names the calendar day, which beats guessing it.
+            return self._local(_parse_naive(date_text), event)
+        clock = _parse_clock(event.start, "start") if event.start else None
+        if clock is None:
+            raise ProgramError("has neither a date nor a start time")
+        day = _parse_date(date_text) if date_text else event.day.date_of(clock[0])
+        if day is None:
+            raise ProgramError("has a start time but its day has no date")
+        return self._local(datetime.combine(day, clock[0]) + clock[1], event)
+
+    def _local(self, naive: datetime, event: Event) -> tuple[datetime, str | None]:
+        if self.zone is None:
+            raise ProgramError(
+                f"has only a local time ({naive:%Y-%m-%d %H:%M}) and the file names no timezone; "
+                "give --program-tz ZONE (e.g. --program-tz Europe/Berlin)"
+            )
+        moment, note = timezones.localize(naive, self.zone)
+        if note is not None:
+            self.notes.append(f"{event.label}: {note}")
+        return moment, note
+
+    def _end_of(self, event: Event, start: datetime) -> datetime:
+        if event.duration and event.duration.strip():
+            return start + _duration(event.duration)
+        if event.end:
+            end = self._parse_instant_or_none(event.end)
+            if end is None:
+                raise ProgramError(f"end {event.end!r} has no UTC offset")
+            return end
+        raise ProgramError("has no duration")
+
+    # --- instants against local times ---
+
+    def _parse_instant_or_none(self, text: str) -> datetime | None:
+        """The instant in ISO 8601 ``text``, None when it has no offset."""
+        try:
+            value = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
+        return value if value.tzinfo is not None else None
+
+    def _wall(self, instant: datetime) -> datetime:
+        return timezones.to_zone(instant, self.zone) if self.zone else instant
+
+    def _compare(
+        self, event: Event, instant: datetime, clock: tuple[time, timedelta] | None
+    ) -> None:
+        """Note where the local ``start`` and the instant in ``date`` tell different stories."""
+        if clock is None:
+            self._local_offsets[instant.utcoffset()] += 1  # type: ignore[index]
+            return
+        wanted = (clock[0].hour, clock[0].minute)
+        own = (instant.hour, instant.minute)
+        if self.zone is None:
+            self._local_offsets[_implied_offset(instant, clock[0])] += 1
+            if wanted != own:
+                self._other_offset.add(_example(event))
+            return
+        local = timezones.to_zone(instant, self.zone)
+        if wanted == (local.hour, local.minute):
+            if wanted != own:
+                self._other_offset.add(_example(event))
+        elif wanted == own:
+            self._zone_disagrees.add(_example(event))
+        else:
+            self._start_disagrees.add(f"{_example(event)} is {local:%H:%M} in {self.zone}")
+
+    def _time_notes(self) -> list[str]:
+        notes = []
+        if self._other_offset.count:
+            agree = f"they agree with start in {self.zone}" if self.zone else "start is local time"
+            notes.append(
+                f"date is written at another offset than the local start for "
+                f"{_events(self._other_offset.count)}, e.g. {self._other_offset.first}; "
+                f"used the instants in date ({agree})"
+            )
+        if self._zone_disagrees.count:
+            notes.append(
+                f"{self._zone_source} disagrees with the offsets in date for "
+                f"{_events(self._zone_disagrees.count)} (start is local time at the event's own "
+                f"offset, not in {self.zone}), e.g. {self._zone_disagrees.first}; used the "
+                f"instants in date; times are shown in {self.zone} (give --program-tz ZONE to "
+                "show them in another zone)"
+            )
+        if self._start_disagrees.count:
+            notes.append(
+                f"start disagrees with date for {_events(self._start_disagrees.count)}, "
+                f"e.g. {self._start_disagrees.first}; used the instants in date"
+            )
+        return notes
+
+    def _display_zone(self) -> str:
+        if self.zone is not None:
+            return self.zone
+        common = self._local_offsets.most_common(1)
+        guessed = _zone_for_offset(common[0][0]) if common else "UTC"
+        if self._local_offsets or self._items:
+            self.notes.append(
+                f"the file names no timezone ({self.zone_field}); estimated {guessed} from the "
+                "events' times; give --program-tz ZONE to name the conference's zone"
+            )
+        return guessed
+
+    # --- the result ---
+
+    def finish(self, ident: str, name: str, venue: str | None = None) -> Program:
+        timezone = self._display_zone()
+        notes = self._time_notes() + self.notes + self.context.notes
+        return Program.model_validate(
+            {
+                "id": ident,
+                "name": name,
+                "timezone": timezone,
+                "venue": venue,
+                "rooms": [{"name": room} for room in self._rooms],
+                "items": self._items,
+                "notes": notes,
+            }
+        )
+
+
+def event_label(number: str | None, title: str | None, where: str) -> str:
+    """How messages name an event: its number and title, or where it is when it has no number."""
+    label = f"event {number}" if number else "event"
+    if title and title.strip():
+        label = f"{label} {title.strip()!r}"
+    return label if number else f"{label} ({where})"
+
+
+def _example(event: Event) -> str:
+    return f"{event.label}: start {(event.start or '').strip()}, date {(event.date or '').strip()}"
+
+
+def _events(count: int) -> str:
+    return "1 event" if count == 1 else f"{count} events"
+
+
+def _abstract(event: Event) -> str:
+    # A subtitle is plain text (a literal "<b>" in it is meant); abstracts hold HTML.
+    subtitle = " ".join((event.subtitle or "").split())
+    parts = [subtitle, html_to_text(event.abstract), html_to_text(event.description)]
+    unique: list[str] = []
+    for part in parts:
+        if part and part not in unique:
+            unique.append(part)
+    return "\n\n".join(unique)
+
+
+@lru_cache(maxsize=4096)
+def _parse_clock(text: str, field: str) -> tuple[time, timedelta]:
+    """A local ``HH:MM[:SS]``; 24:00 and later (some exports) mean the next day."""
+    match = _CLOCK.match(text)
+    if match is None:
+        raise ProgramError(f"{field} {text!r} is not a time like 09:30")
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    if minutes >= 60 or seconds >= 60 or hours >= 48:
+        raise ProgramError(f"{field} {text!r} is not a time like 09:30")
+    return time(hours % 24, minutes, seconds), _ONE_DAY if hours >= 24 else timedelta(0)
+
+
+def _clock_or_none(text: str | None) -> tuple[time, timedelta] | None:
+    """The local start where it only serves to cross-check an instant: a bad one is ignored."""
+    if not text:
+        return None
+    try:
+        return _parse_clock(text, "start")
+    except ProgramError:
+        return None
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        raise ProgramError(f"date {text!r} is not a date like 2024-12-27") from None
+
+
+def _parse_naive(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
+
+
+def _implied_offset(instant: datetime, clock: time) -> timedelta:
+    """The UTC offset under which the instant reads as ``clock``, folded into -12h..+12h."""
+    utc = timezones.to_utc(instant)
+    minutes = (clock.hour * 60 + clock.minute) - (utc.hour * 60 + utc.minute)
+    return timedelta(minutes=(minutes + 12 * 60) % (24 * 60) - 12 * 60)
+
+
+def _zone_for_offset(offset: timedelta) -> str:
+    """A zone name with this fixed offset: Etc/GMT-1 is UTC+01:00 (POSIX signs are inverted)."""
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    if minutes % 60 or not -12 * 60 <= minutes <= 14 * 60:
+        return "UTC"
+    hours = minutes // 60
+    return f"Etc/GMT{-hours:+d}"
