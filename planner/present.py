@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 ESTIMATED_MARK = "~"
 TBA = "time TBA"
+MAX_ID_WIDTH = 30
 
 
 def dumps(data: Any) -> str:
@@ -69,30 +70,24 @@ def day_heading(day: datetime, zone: str) -> str:
 def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
     """The program grouped by local day: time range, room, id, title; children indented."""
     by_id = program.item_map()
+    rows = [(item, "  " * depth(item, by_id) + item.id) for item in items]
+    if not rows:
+        return "No items match."
+    id_width = min(max(len(label) for _, label in rows), MAX_ID_WIDTH)
     lines: list[str] = []
-    current_day = None
-    any_estimated = False
-    for item in items:
-        day = timezones.to_zone(item.start, zone).date() if item.start else None
-        if day != current_day or not lines:
+    current_day: object = ()
+    for item, label in rows:
+        local_start = timezones.to_zone(item.start, zone) if item.start else None
+        day = local_start.date() if local_start else None
+        if day != current_day:
             if lines:
                 lines.append("")
-            heading = (
-                day_heading(timezones.to_zone(item.start, zone), zone)  # type: ignore[arg-type]
-                if day
-                else "Time to be announced"
-            )
-            lines.append(heading)
+            lines.append(day_heading(local_start, zone) if local_start else "Time to be announced")
             current_day = day
-        mark = ESTIMATED_MARK if item.estimated else " "
-        any_estimated = any_estimated or item.estimated
-        indent = "  " * depth(item, by_id)
-        span = time_range(item.start, item.end, zone) + mark
+        span = time_range(item.start, item.end, zone) + (ESTIMATED_MARK if item.estimated else " ")
         room = item.room or "-"
-        lines.append(f"  {span:<14}{room:<16.16} {indent}{item.id:<16} {item.title}")
-    if not lines:
-        return "No items match."
-    if any_estimated:
+        lines.append(f"  {span:<14}{room:<16.16} {label:<{id_width}}  {item.title}")
+    if any(item.estimated for item, _ in rows):
         lines.append("")
         lines.append(f"{ESTIMATED_MARK} time or room estimated (`planner show ID` says why)")
     return "\n".join(lines)
@@ -165,6 +160,7 @@ def _pick_json(pick: Pick, item: Item | None, cover: str | None, zone: str) -> d
         "estimated": bool(item and item.estimated),
         "id": pick.id,
         "kind": item.kind if item is not None else None,
+        "picked_at": local_iso(pick.picked_at, zone),
         "room": shown.room,
         "sequence": pick.sequence,
         "start": local_iso(shown.start, zone),

@@ -406,7 +406,7 @@ def test_cli_talks_lists_a_frab_file() -> None:
     lines = result.output.splitlines()
     assert lines[0] == "Friday 27 December 2024 (times in Europe/Berlin, UTC+01:00)"
     assert any(
-        "23:30-00:30+1" in line and "38c30000-0000-4000-8000-000000001002 Late night talk" in line
+        "23:30-00:30+1" in line and "38c30000-0000-4000-8000-000000001002  Late night talk" in line
         for line in lines
     )
     assert "Saturday 28 December 2024 (times in Europe/Berlin, UTC+01:00)" in lines

@@ -205,13 +205,13 @@ def test_cli_talks_lists_both_presentations() -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Tuesday 30 August 2022 (times in US/Pacific, UTC-07:00)",
-        "  09:03-09:21   Exhibit Hall A   oral-2131        VirtualFlow: Decoupling Deep Learning "
+        "  09:03-09:21   Exhibit Hall A   oral-2131    VirtualFlow: Decoupling Deep Learning "
         "Models from the Underlying Hardware",
-        "  09:39-09:57   Exhibit Hall A   oral-2048        mmSampler: Efficient Frame Sampler for "
+        "  09:39-09:57   Exhibit Hall A   oral-2048    mmSampler: Efficient Frame Sampler for "
         "Multimodal Video Retrieval",
-        "  17:30-19:30   Exhibit Hall B   poster-2049      mmSampler: Efficient Frame Sampler for "
+        "  17:30-19:30   Exhibit Hall B   poster-2049  mmSampler: Efficient Frame Sampler for "
         "Multimodal Video Retrieval",
-        "  17:30-19:30   Exhibit Hall B   poster-2132      VirtualFlow: Decoupling Deep Learning "
+        "  17:30-19:30   Exhibit Hall B   poster-2132  VirtualFlow: Decoupling Deep Learning "
         "Models from the Underlying Hardware",
     ]
 
