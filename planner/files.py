@@ -22,6 +22,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise PlannerError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -36,6 +37,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         _remove_quietly(temp_name)
         raise
     _fsync_folder(folder)
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the replaced file's permissions; a new file gets the usual 0666 less the umask.
+
+    mkstemp creates 0600 files, which would make an export others should read private.
+    """
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _remove_quietly(name: str) -> None:
