@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,16 +39,24 @@ class PlannerGroup(click.Group):
             raise PlannerClickError(str(exc)) from None
 
 
-@dataclass
 class App:
     """What the global options chose; loads the program once, on first use."""
 
-    program_source: str = DEFAULT_PROGRAM
-    program_format: str | None = None
-    program_tz: str | None = None
-    agenda_option: Path | None = None
-    display_tz: str | None = None
-    _program: Program | None = field(default=None, repr=False)
+    # A plain class, not a dataclass: importing dataclasses costs start-up time on every command.
+    def __init__(
+        self,
+        program_source: str = DEFAULT_PROGRAM,
+        program_format: str | None = None,
+        program_tz: str | None = None,
+        agenda_option: Path | None = None,
+        display_tz: str | None = None,
+    ) -> None:
+        self.program_source = program_source
+        self.program_format = program_format
+        self.program_tz = program_tz
+        self.agenda_option = agenda_option
+        self.display_tz = display_tz
+        self._program: Program | None = None
 
     @property
     def program(self) -> Program:
@@ -80,7 +87,9 @@ class App:
             try:
                 return parse_aware(pinned)
             except ValueError:
-                raise PlannerError(f"PLANNER_NOW={pinned!r} is not an ISO 8601 time with an offset") from None
+                raise PlannerError(
+                    f"PLANNER_NOW={pinned!r} is not an ISO 8601 time with an offset"
+                ) from None
         return datetime.now(UTC)
 
     @property
@@ -156,7 +165,9 @@ def warn(text: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Agenda file [default: <app dir>/agendas/<program-id>.json].",
 )
-@click.option("--tz", "display_tz", envvar="PLANNER_TZ", metavar="ZONE", help="Show times in this zone.")
+@click.option(
+    "--tz", "display_tz", envvar="PLANNER_TZ", metavar="ZONE", help="Show times in this zone."
+)
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context
 def cli(
@@ -172,13 +183,17 @@ def cli(
 
 
 @cli.command()
-@click.option("--day", type=DateType(), help="Only this date (in the display zone), e.g. 2022-08-30.")
+@click.option(
+    "--day", type=DateType(), help="Only this date (in the display zone), e.g. 2022-08-30."
+)
 @click.option("--room", metavar="TEXT", help="Only rooms whose name contains TEXT.")
 @click.option("--kind", metavar="KIND", help="Only items of this kind (talk, paper, session, ...).")
 @click.option("--search", metavar="TEXT", help="Match titles, speakers and abstracts, any case.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list (schema in README).")
 @pass_app
-def talks(app: App, day: Any, room: str | None, kind: str | None, search: str | None, as_json: bool) -> None:
+def talks(
+    app: App, day: Any, room: str | None, kind: str | None, search: str | None, as_json: bool
+) -> None:
     """List the program by day: time, room, id, title."""
     from planner import present
     from planner.model import KINDS
@@ -211,7 +226,10 @@ def show(app: App, item: Item, as_json: bool) -> None:
 @cli.command("import")
 @click.argument("source")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout.",
 )
 @pass_app
 def import_(app: App, source: str, output: Path | None) -> None:
@@ -321,9 +339,11 @@ def pick(app: App, items: tuple[Item, ...]) -> None:
     """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
     from planner import agenda
 
-    program, zone = app.program, app.zone
+    program, zone, now = app.program, app.zone, app.now()
     result = agenda.update_agenda(
-        app.agenda_path, program.id, lambda current: agenda.pick(current, program, items, zone=zone)
+        app.agenda_path,
+        program.id,
+        lambda current: agenda.pick(current, program, items, zone=zone, now=now),
     )
     _report_edit(app, result)
 
@@ -449,6 +469,134 @@ def check(app: App, as_json: bool) -> None:
 
 
 # --- export command ---
+
+EXPORT_MARKERS = (b"PRODID:-//planner//", b'<meta name="generator" content="planner')
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ics", "html"]),
+    default="ics",
+    show_default=True,
+    help="Calendar file (ics) or a printable timetable page (html).",
+)
+@click.option(
+    "--tz", "export_tz", metavar="ZONE", help="Write times in this zone [default: display zone]."
+)
+@click.option("--utc", is_flag=True, help="Write every time in UTC (...Z), without a VTIMEZONE.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write ('-' = stdout) [default: exports/<program-id>-agenda.<format>].",
+)
+@click.option(
+    "--alarm",
+    type=click.IntRange(0, 7 * 24 * 60),
+    metavar="MINUTES",
+    help="Reminder this many minutes before each event [default: the agenda's setting].",
+)
+@click.option("--name", metavar="TEXT", help="Calendar name [default: '<program> - my agenda'].")
+@click.option("--all", "show_all", is_flag=True, help="html: the whole program, picks highlighted.")
+@click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
+@pass_app
+def export(
+    app: App,
+    fmt: str,
+    export_tz: str | None,
+    utc: bool,
+    output: str | None,
+    alarm: int | None,
+    name: str | None,
+    show_all: bool,
+    force: bool,
+) -> None:
+    """Export your agenda as .ics (Google, Outlook, Apple Calendar) or as an HTML page.
+
+    Clashes are warned about on stderr but never block the export (exit 0).
+    """
+    from planner import agenda, timezones
+    from planner.clashes import agenda_clashes
+
+    _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
+    program = app.program
+    zone = None if utc else (timezones.check_zone(export_tz) if export_tz else app.zone)
+    current = agenda.read_agenda(app.agenda_path, program.id)
+    found = agenda_clashes(program, current, zone=zone or app.zone)
+    if fmt == "html":
+        from planner.export.html import to_html
+
+        page = to_html(
+            program, current, zone=zone or "UTC", now=app.now(), show_all=show_all, clashes=found
+        )
+        data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
+    else:
+        data, summary, notes = _ics_export(app, current, zone, alarm, name)
+    _write_export(data, output, Path("exports") / f"{program.id}-agenda.{fmt}", summary, force)
+    for line in notes + [f"Warning: {clash.message}" for clash in found]:
+        warn(line)
+
+
+def _ics_export(
+    app: App, current: Any, zone: str | None, alarm: int | None, name: str | None
+) -> tuple[bytes, str, list[str]]:
+    """The .ics bytes, the one-line summary, and the lines for stderr."""
+    from planner.export.ics import to_ics
+
+    result = to_ics(app.program, current, zone=zone, now=app.now(), alarm_minutes=alarm, name=name)
+    summary = f"{result.events} event{'s' if result.events != 1 else ''}, zone {result.zone}"
+    if result.utc and result.zone != "UTC":
+        summary += " (times written in UTC)"
+    notes = [f"Left out (time to be announced): {i.id}: {i.title}" for i in result.left_out]
+    notes += [f"Warning: {message}" for message in result.warnings]
+    return result.data, summary, notes
+
+
+def _check_export_options(
+    fmt: str, export_tz: str | None, utc: bool, alarm: int | None, name: str | None, show_all: bool
+) -> None:
+    if utc and export_tz:
+        raise click.UsageError("give either --tz ZONE or --utc, not both")
+    if fmt == "ics" and show_all:
+        raise click.UsageError("--all applies to --format html only (a calendar holds your picks)")
+    if fmt == "html" and (alarm is not None or name is not None):
+        raise click.UsageError("--alarm and --name apply to --format ics only")
+
+
+def _write_export(
+    data: bytes, output: str | None, default: Path, summary: str, force: bool
+) -> None:
+    """Write to stdout (``-``) or a file, never over a file that is not an earlier export."""
+    from planner.errors import ExportError
+    from planner.files import write_atomic
+
+    if output == "-":
+        stdout = click.get_binary_stream("stdout")
+        stdout.write(data)
+        stdout.flush()
+        warn(f"Wrote the export to stdout: {summary}")
+        return
+    path = Path(output) if output else default
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name with -o")
+    if path.exists() and not force and not _is_earlier_export(path):
+        raise ExportError(
+            f"{path}: exists and is not an earlier planner export; "
+            "use --force to overwrite it, or -o another file"
+        )
+    write_atomic(path, data)
+    emit(f"Wrote {path}: {summary}")
+
+
+def _is_earlier_export(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # unreadable: treat as foreign; --force still overwrites
+    return any(marker in head for marker in EXPORT_MARKERS)
 
 
 def main() -> None:

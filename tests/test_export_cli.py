@@ -1,0 +1,152 @@
+"""`planner export` from the command line: paths, stdout, warnings, errors, output safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from planner.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY = FIXTURES / "tiny_program.json"
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run planner in an empty folder with its own agenda file and a pinned clock."""
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "PLANNER_AGENDA": str(tmp_path / "agenda.json"),
+        "PLANNER_NOW": "2022-08-01T09:30:00+00:00",
+        "PLANNER_TZ": None,
+        "PLANNER_PROGRAM": None,
+    }
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def one_error_line(result: Result) -> str:
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_default_path_and_summary(run, tmp_path: Path) -> None:
+    assert run("pick", "deeppool", "invited-talk").exit_code == 0
+    result = run("export")
+    assert result.exit_code == 0
+    assert (
+        result.stdout == "Wrote exports/mlsys2022-agenda.ics: 2 events, zone America/Los_Angeles\n"
+    )
+    data = (tmp_path / "exports" / "mlsys2022-agenda.ics").read_bytes()
+    assert data.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//planner//")
+    assert b"DTSTART;TZID=America/Los_Angeles:20220830T150900" in data
+    assert b"DTSTAMP:20220801T093000Z" in data
+
+
+def test_dash_writes_only_the_calendar_to_stdout(run) -> None:
+    run("pick", "deeppool")
+    result = run("export", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")  # bytes exactly as written
+    assert result.stdout_bytes.endswith(b"END:VCALENDAR\r\n")
+    assert result.stderr == "Wrote the export to stdout: 1 event, zone America/Los_Angeles\n"
+
+
+def test_zone_options(run) -> None:
+    run("pick", "deeppool")
+    assert "X-WR-TIMEZONE:Asia/Kolkata" in run("--tz", "Asia/Kolkata", "export", "-o", "-").stdout
+    berlin = run("--tz", "Asia/Kolkata", "export", "--tz", "Europe/Berlin", "-o", "-").stdout
+    assert "DTSTART;TZID=Europe/Berlin:20220831T000900" in berlin
+    utc = run("export", "--utc", "-o", "-")
+    assert "DTSTART:20220830T220900Z" in utc.stdout and "VTIMEZONE" not in utc.stdout
+    assert "zone UTC" in utc.stderr
+
+
+def test_zone_whose_rules_changed_says_so_on_stderr(run) -> None:
+    run("pick", "deeppool")
+    result = run("export", "--tz", "America/Mexico_City", "-o", "-")
+    assert result.exit_code == 0
+    assert "DTSTART:20220830T220900Z" in result.stdout
+    assert "Warning: times written in UTC" in result.stderr
+    assert "zone America/Mexico_City (times written in UTC)" in result.stderr
+
+
+def test_unknown_zone_suggests_close_names(run) -> None:
+    run("pick", "deeppool")
+    line = one_error_line(run("export", "--tz", "Europe/Berln"))
+    assert "did you mean Europe/Berlin" in line
+
+
+def test_tz_and_utc_together_are_refused(run) -> None:
+    result = run("export", "--tz", "Europe/Berlin", "--utc")
+    assert result.exit_code == 2 and "either --tz ZONE or --utc" in result.stderr
+
+
+def test_empty_agenda_says_how_to_pick(run, tmp_path: Path) -> None:
+    line = one_error_line(run("export"))
+    assert "nothing picked yet; pick talks with `planner pick ID`" in line
+    assert not (tmp_path / "exports").exists()
+
+
+def test_clashes_are_warned_and_the_export_still_written(run, tmp_path: Path) -> None:
+    run("pick", "sparsity-tutorial", "hardware-efficient-ml")
+    result = run("export")
+    assert result.exit_code == 0
+    assert "overlap" in result.stderr and result.stderr.startswith("Warning: ")
+    assert (tmp_path / "exports" / "mlsys2022-agenda.ics").is_file()
+
+
+def test_time_to_be_announced_items_listed_on_stderr(run) -> None:
+    run("--program", str(TINY), "pick", "alpha", "later")
+    result = run("--program", str(TINY), "export", "-o", "-")
+    assert result.exit_code == 0
+    assert "Left out (time to be announced): later: Dinner, time to be announced" in result.stderr
+    assert "UID:alpha@tiny2024.planner" in result.stdout and "later@" not in result.stdout
+
+
+def test_agenda_default_alarm_applies_unless_given(run) -> None:
+    run("pick", "deeppool")
+    assert run("settings", "--alarm", "10").exit_code == 0
+    assert "TRIGGER:-PT10M" in run("export", "-o", "-").stdout
+    assert "TRIGGER:-PT5M" in run("export", "--alarm", "5", "-o", "-").stdout
+
+
+def test_name_option(run) -> None:
+    run("pick", "deeppool")
+    assert "X-WR-CALNAME:Trip\\, day 1" in run("export", "--name", "Trip, day 1", "-o", "-").stdout
+
+
+# --- output safety -----------------------------------------------------------------------------
+
+
+def test_foreign_file_is_not_overwritten_without_force(run, tmp_path: Path) -> None:
+    run("pick", "deeppool")
+    notes = tmp_path / "notes.ics"
+    notes.write_text("my own notes\n")
+    line = one_error_line(run("export", "-o", str(notes)))
+    assert "is not an earlier planner export" in line and "--force" in line
+    assert notes.read_text() == "my own notes\n"
+    assert run("export", "-o", str(notes), "--force").exit_code == 0
+    assert notes.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert run("export", "-o", str(notes)).exit_code == 0  # now an earlier export
+
+
+def test_output_into_a_missing_folder_creates_it(run, tmp_path: Path) -> None:
+    run("pick", "deeppool")
+    result = run("export", "-o", "trip/day-1/agenda.ics")
+    assert result.exit_code == 0
+    assert (tmp_path / "trip" / "day-1" / "agenda.ics").is_file()
+
+
+def test_output_that_is_a_folder_is_an_error(run, tmp_path: Path) -> None:
+    run("pick", "deeppool")
+    (tmp_path / "out").mkdir()
+    assert "is a folder" in one_error_line(run("export", "-o", "out"))
