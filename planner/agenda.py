@@ -8,6 +8,11 @@ The lock is ``fcntl.flock`` on ``<agenda name>.lock`` beside the agenda: the sta
 library does the job on the POSIX systems planner runs on, so a dependency such as
 ``filelock`` would add nothing but an install. The lock file is never deleted,
 because deleting a lock file lets two writers lock two different files.
+
+Versions: 1 had no ``picked_at``; 2 records when each pick was made. An older file is
+read as it is and rewritten in the current version on the next save, after its exact
+bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
+never touched.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -30,7 +36,7 @@ from planner.errors import AgendaError, PlannerError
 from planner.files import write_atomic
 from planner.model import Item, PersonalEvent, Program, sort_key
 
-AGENDA_VERSION = 1
+AGENDA_VERSION = 2
 DEFAULT_WALK_MINUTES = 5
 LOCK_TIMEOUT_SECONDS = 15.0
 EVENT_PREFIX = "my-"
@@ -58,6 +64,8 @@ class Pick(BaseModel):
     id: str
     snapshot: Snapshot
     sequence: int = Field(default=0, ge=0)  # rises whenever the item's time, room or title changed
+    # When the attendee picked it; None for picks made before version 2 recorded it.
+    picked_at: AwareDatetime | None = None
 
 
 class Settings(BaseModel):
@@ -70,7 +78,7 @@ class Settings(BaseModel):
 class Agenda(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[1] = AGENDA_VERSION
+    version: Literal[2] = AGENDA_VERSION
     program_id: str
     picks: list[Pick] = []
     events: list[PersonalEvent] = []
@@ -100,10 +108,32 @@ class Agenda(BaseModel):
 
 def read_agenda(path: Path, program_id: str) -> Agenda:
     """The agenda at ``path`` (empty when the file does not exist yet); no lock needed."""
-    data = _read_bytes(Path(path))
+    return _read_stored(Path(path), program_id).agenda
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """The agenda as read, with what a save needs to keep an older version's backup."""
+
+    agenda: Agenda
+    data: bytes | None  # the file's exact bytes; None when there is no file yet
+    version: int
+
+
+def _read_stored(path: Path, program_id: str) -> _Stored:
+    data = _read_bytes(path)
     if data is None:
-        return Agenda(program_id=program_id)
-    return _parse(Path(path), data, program_id)
+        return _Stored(Agenda(program_id=program_id), None, AGENDA_VERSION)
+    agenda, version = _parse(path, data, program_id)
+    return _Stored(agenda, data, version)
+
+
+def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
+    """Write under the lock: first the backup of an older version, then the agenda."""
+    _remove_leftover_temp_files(path)
+    if stored.data is not None and stored.version < AGENDA_VERSION:
+        keep_backup(path, stored.data, stored.version)
+    write_agenda(path, agenda)
 
 
 @contextmanager
@@ -111,11 +141,11 @@ def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
     """Lock, read and yield the agenda; write it back atomically if the block changed it."""
     path = Path(path)
     with agenda_lock(path):
-        agenda = read_agenda(path, program_id)
-        before = agenda.model_copy(deep=True)
+        stored = _read_stored(path, program_id)
+        agenda = stored.agenda.model_copy(deep=True)
         yield agenda
-        if agenda != before:
-            write_agenda(path, agenda)
+        if agenda != stored.agenda:
+            _save(path, agenda, stored)
 
 
 Result = TypeVar("Result", bound="EditResult")
@@ -125,16 +155,49 @@ def update_agenda(path: Path, program_id: str, operation: Callable[[Agenda], Res
     """Apply a pure operation (Agenda -> EditResult) under the lock and save what it returns."""
     path = Path(path)
     with agenda_lock(path):
-        agenda = read_agenda(path, program_id)
-        result = operation(agenda)
-        if result.agenda != agenda:
-            write_agenda(path, result.agenda)
+        stored = _read_stored(path, program_id)
+        result = operation(stored.agenda)
+        if result.agenda != stored.agenda:
+            _save(path, result.agenda, stored)
     return result
 
 
 def write_agenda(path: Path, agenda: Agenda) -> None:
     """Replace the file atomically; callers hold the lock (edit_agenda, update_agenda)."""
-    write_atomic(Path(path), (agenda.model_dump_json(indent=2) + "\n").encode("utf-8"))
+    data = (agenda.model_dump_json(indent=2) + "\n").encode("utf-8")
+    try:
+        write_atomic(Path(path), data)
+    except PlannerError as exc:
+        raise AgendaError(str(exc)) from None
+
+
+def keep_backup(path: Path, data: bytes, version: int) -> Path:
+    """Keep an older version's exact bytes beside the agenda; never overwrite another backup."""
+    candidates = [path.with_name(f"{path.name}.v{version}.bak")] + [
+        path.with_name(f"{path.name}.v{version}-{n}.bak") for n in range(2, 100)
+    ]
+    for backup in candidates:
+        existing = _read_bytes(backup)
+        if existing == data:
+            return backup
+        if existing is None:
+            try:
+                write_atomic(backup, data)
+            except PlannerError as exc:
+                raise AgendaError(
+                    f"{path}: cannot keep the version {version} agenda as {backup.name} before "
+                    f"updating it ({exc}); the agenda was left as it is"
+                ) from None
+            return backup
+    raise AgendaError(f"{path}: too many backups beside it; move some {path.name}.v*.bak away")
+
+
+def _remove_leftover_temp_files(path: Path) -> None:
+    # Every writer holds the lock while its temp file exists, so under the lock any temp
+    # file of this agenda was left by a writer that was killed before its replace.
+    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        with suppress(OSError):
+            leftover.unlink()
 
 
 @contextmanager
@@ -185,7 +248,7 @@ def _read_bytes(path: Path) -> bytes | None:
         raise AgendaError(f"{path}: cannot read the agenda ({_reason(exc)}); {LEFT_AS_IS}")
 
 
-def _parse(path: Path, data: bytes, program_id: str) -> Agenda:
+def _parse(path: Path, data: bytes, program_id: str) -> tuple[Agenda, int]:
     try:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -198,13 +261,14 @@ def _parse(path: Path, data: bytes, program_id: str) -> Agenda:
     if not isinstance(raw, dict) or "version" not in raw:
         raise AgendaError(f"{path}: not a planner agenda (no version field); {LEFT_AS_IS}")
     version = raw["version"]
-    if type(version) is not int or version != AGENDA_VERSION:
+    if type(version) is not int or not (OLDEST_VERSION <= version <= AGENDA_VERSION):
         raise AgendaError(
-            f"{path}: agenda format version {version!r}, but this planner reads version "
-            f"{AGENDA_VERSION}; use the planner that wrote it (the file was left as it is)"
+            f"{path}: agenda format version {version!r}, but this planner reads versions "
+            f"{OLDEST_VERSION} to {AGENDA_VERSION}; use the planner that wrote it "
+            "(the file was left as it is)"
         )
     try:
-        agenda = Agenda.model_validate(raw)
+        agenda = Agenda.model_validate(_migrate(raw, version))
     except ValidationError as exc:
         from planner.sources import describe_validation_error
 
@@ -216,7 +280,24 @@ def _parse(path: Path, data: bytes, program_id: str) -> Agenda:
             f"{path}: this is the agenda of program {agenda.program_id!r}, not {program_id!r}; "
             "choose another file with --agenda (the file was left as it is)"
         )
-    return agenda
+    return agenda, version
+
+
+def _from_v1(raw: dict) -> dict:
+    # Version 1 has the same fields minus picked_at, which stays unknown (None).
+    return {**raw, "version": 2}
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1}
+OLDEST_VERSION = min(MIGRATIONS)
+
+
+def _migrate(raw: dict, version: int) -> dict:
+    """Bring a parsed file of an older version up to the current shape, step by step."""
+    while version < AGENDA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+    return raw
 
 
 def _reason(exc: OSError) -> str:
@@ -383,19 +464,29 @@ class EditResult:
 
 
 def pick(
-    agenda: Agenda, program: Program, items: Iterable[Item], *, zone: str | None = None
+    agenda: Agenda,
+    program: Program,
+    items: Iterable[Item],
+    *,
+    zone: str | None = None,
+    now: datetime | None = None,
 ) -> EditResult:
-    """Pick items: add them, refresh their snapshot if already picked, or say what covers them."""
+    """Pick items: add them, refresh their snapshot if already picked, or say what covers them.
+
+    ``now`` is recorded as each new pick's ``picked_at`` (the caller passes the clock in).
+    """
     zone = zone or program.timezone
     new = agenda.model_copy(deep=True)
     by_id = program.item_map()
     outcomes: list[Outcome] = []
     for item in items:
-        outcomes.extend(_pick_one(new, by_id, item, zone))
+        outcomes.extend(_pick_one(new, by_id, item, zone, now))
     return EditResult(new, outcomes)
 
 
-def _pick_one(agenda: Agenda, by_id: dict[str, Item], item: Item, zone: str) -> list[Outcome]:
+def _pick_one(
+    agenda: Agenda, by_id: dict[str, Item], item: Item, zone: str, now: datetime | None
+) -> list[Outcome]:
     existing = agenda.find_pick(item.id)
     if existing is not None:
         return [_refresh(existing, item, zone)]
@@ -410,7 +501,7 @@ def _pick_one(agenda: Agenda, by_id: dict[str, Item], item: Item, zone: str) -> 
                 covered_by=cover,
             )
         ]
-    agenda.picks.append(Pick(id=item.id, snapshot=Snapshot.of(item)))
+    agenda.picks.append(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now))
     outcomes = [_added(item, zone)]
     for other in agenda.picks:
         if other.id != item.id and _picked_ancestor(other.id, agenda, by_id) == item.id:

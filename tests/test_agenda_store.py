@@ -52,7 +52,7 @@ def test_pick_writes_a_versioned_file_beside_its_lock_and_leaves_no_temp_file(
     result = run(path, "pick", "alpha")
     assert result.exit_code == 0, result.output
     data = json.loads(path.read_text())
-    assert data["version"] == 1
+    assert data["version"] == agenda.AGENDA_VERSION
     assert data["program_id"] == "tiny2024"
     assert [pick["id"] for pick in data["picks"]] == ["alpha"]
     assert sorted(entry.name for entry in path.parent.iterdir()) == [
@@ -116,7 +116,8 @@ BAD_AGENDAS = {
     "empty": b"",
     "not_an_object": b"[1, 2, 3]\n",
     "no_version": b'{"program_id": "tiny2024", "picks": []}\n',
-    "newer_version": b'{"version": 2, "program_id": "tiny2024", "picks": [], "magic": true}\n',
+    "newer_version": b'{"version": 3, "program_id": "tiny2024", "picks": [], "magic": true}\n',
+    "older_than_any": b'{"version": 0, "program_id": "tiny2024", "picks": []}\n',
     "version_as_text": b'{"version": "1", "program_id": "tiny2024"}\n',
     "other_program": b'{"version": 1, "program_id": "another-conf", "picks": []}\n',
     "bad_pick": b'{"version": 1, "program_id": "tiny2024", "picks": [{"id": "alpha"}]}\n',
@@ -152,7 +153,7 @@ def test_a_bad_agenda_file_is_an_error_and_stays_byte_for_byte(
 def test_the_messages_say_what_is_wrong(tmp_path: Path) -> None:
     expected = {
         "broken_json": "broken JSON at line 1",
-        "newer_version": "agenda format version 2, but this planner reads version 1",
+        "newer_version": "agenda format version 3, but this planner reads versions 1 to 2",
         "other_program": "this is the agenda of program 'another-conf', not 'tiny2024'",
         "no_version": "no version field",
     }

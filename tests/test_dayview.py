@@ -224,6 +224,7 @@ def test_agenda_json_has_items_clashes_and_changes(tmp_path: Path) -> None:
         "estimated": False,
         "id": "mover",
         "kind": "talk",
+        "picked_at": None,
         "room": "Exhibit Hall A",
         "sequence": 0,
         "start": "2022-08-30T09:21:00-07:00",

@@ -5,7 +5,7 @@ Times are written as ``DTSTART;TZID=<zone>`` against the hand-built, checked VTI
 zone's current rule does not describe the exported dates, and for any event whose start or end
 is a local time that happens twice (libical reads such a time as its second occurrence, RFC 5545
 as its first). Text normalisation, documented for the README and the tests: control characters
-are removed, SUMMARY, LOCATION and CATEGORIES are one line (line breaks and tabs become spaces),
+(and U+FEFF) are removed, SUMMARY, LOCATION and CATEGORIES are one line (line breaks and tabs become spaces),
 and an abstract containing HTML becomes plain text (``plain_abstract``).
 """
 
@@ -33,7 +33,9 @@ PRODID = f"-//planner//planner {__version__}//EN"
 UID_DOMAIN = "planner"
 PERSONAL_CATEGORY = "personal"
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # keeps TAB and LF
+# Keeps TAB and LF. U+FEFF (a stray byte-order mark) goes too: icalendar drops it at the
+# start of a value, so a title beginning with one would not read back as written.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>\\^`{|}]+")
 
 

@@ -119,15 +119,18 @@ def parse(
     elif fmt not in FORMATS:
         raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
+    from planner.sources.control_characters import escape_controls, remove_control_characters
+
     try:
-        return module.parse(data, context)
+        return remove_control_characters(module.parse(data, context))
     except PlannerError as exc:
         message = str(exc)
         if not message.startswith(context.label):
             message = f"{context.label}: {message}"
-        raise ProgramError(message) from None
+        raise ProgramError(escape_controls(message)) from None  # one line, whatever the file held
     except _validation_error_type() as exc:
-        raise ProgramError(f"{context.label}: {describe_validation_error(exc)}") from None
+        message = f"{context.label}: {describe_validation_error(exc)}"
+        raise ProgramError(escape_controls(message)) from None
     except RecursionError:
         raise ProgramError(f"{context.label}: nested too deeply to be a program") from None
 
@@ -191,7 +194,9 @@ def sniff(data: bytes) -> str | None:
         return "native"
     # Before the day page: a CSV row may well hold "Tutorial: ..." in a title.
     first_line = head.split(b"\n", 1)[0].lower()
-    if b"," in first_line and b"title" in {cell.strip(b' \t\r"') for cell in first_line.split(b",")}:
+    if b"," in first_line and b"title" in {
+        cell.strip(b' \t\r"') for cell in first_line.split(b",")
+    }:
         return "csv"
     if b"Oral:" in head or b"Timezone:" in head or b"Tutorial:" in head:
         return "daypage"

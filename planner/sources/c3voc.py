@@ -38,7 +38,9 @@ def parse(data: bytes, context: SourceContext) -> Program:
 
 def _load_json(data: bytes) -> Any:
     try:
-        return json.loads(data)
+        # Decoded here: json.loads(bytes) guesses UTF-16/32 from NUL bytes; planner.sources
+        # has already made the bytes UTF-8.
+        return json.loads(data.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise ProgramError(
             f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"

@@ -177,7 +177,7 @@ def _read_vtimezones(
     for first, last in blocks:
         try:
             component = Timezone.from_ical("\n".join(lines[first - 1 : last]) + "\n")
-        except ValueError as exc:
+        except (ValueError, TypeError, KeyError, IndexError) as exc:  # dateutil's, on bad RRULEs
             notes.append(f"the VTIMEZONE at line {first} is malformed ({exc}); ignored it")
             continue
         tzid = str(component.get("TZID", "")).strip()

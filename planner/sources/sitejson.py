@@ -73,10 +73,14 @@ def parse(data: bytes, context: SourceContext) -> Program:
 
 def _load_json(data: bytes) -> Any:
     try:
-        return json.loads(data)
+        # Decoded here: json.loads(bytes) guesses UTF-16/32 from NUL bytes; planner.sources
+        # has already made the bytes UTF-8.
+        return json.loads(data.decode("utf-8"))
     except json.JSONDecodeError as exc:
         place = f"line {exc.lineno}, column {exc.colno}"
         raise ProgramError(f"{place}: not valid JSON ({exc.msg})") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise ProgramError(f"not valid JSON ({exc})") from None
 
 
 def _results_of(document: Any) -> tuple[list[Any], int | None]:

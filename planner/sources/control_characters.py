@@ -1,0 +1,109 @@
+"""Control characters out of every text a program file brings in.
+
+A title such as ``"Talk\\x1b]0;pwned\\x07"`` would otherwise reach the attendee's terminal
+through ``planner talks`` and set its title, ring its bell or erase its screen. Every
+loader's result passes through here once (``planner.sources.parse``), so no format needs
+its own rule, and ``check`` reports what was removed. The set is the one the .ics export
+removes: C0 controls except TAB and LF, DEL, C1 controls and unpaired surrogates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.model import Item, Program
+
+# Unpaired surrogates too: json.loads makes them from "\ud800" escapes, and they cannot be
+# written as UTF-8, so `planner import` and any output of that text would crash.
+_CONTROL_CODES = [
+    *range(0x00, 0x09),
+    *range(0x0B, 0x20),
+    *range(0x7F, 0xA0),
+    *range(0xD800, 0xE000),
+]
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_DELETE_CONTROLS = str.maketrans(dict.fromkeys(_CONTROL_CODES))
+_ITEM_TEXTS = ("id", "title", "abstract", "room", "parent", "url", "note")
+_ITEM_LISTS = ("speakers", "related")
+_SHOWN_IDS = 5
+
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def without_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def escape_controls(message: str) -> str:
+    """An error message as one safe line: control characters (line breaks too) as escapes."""
+    return _LINE_BREAKING.sub(
+        lambda found: found.group().encode("unicode_escape").decode(), message
+    )
+
+
+def remove_control_characters(program: Program) -> Program:
+    """The program with control characters removed from its texts, and a note saying where."""
+    if not _has_control(_program_texts(program) + _all_item_texts(program.items)):
+        return program  # the common case, checked at the speed of str.translate
+    changed_items = [item for item in program.items if _has_control(_item_texts(item))]
+    program_level = _has_control(_program_texts(program))
+    data = program.model_dump()
+    data["name"] = without_controls(data["name"])
+    data["venue"] = data["venue"] and without_controls(data["venue"])
+    data["notes"] = [without_controls(note) for note in data["notes"]]
+    for room in data["rooms"]:
+        room["name"] = without_controls(room["name"])
+        room["building"] = room["building"] and without_controls(room["building"])
+    for walk in data["walk_table"]:
+        walk["between"] = [without_controls(name) for name in walk["between"]]
+    for item in data["items"]:
+        _clean_item(item)
+    data["notes"].append(_note(program, changed_items, program_level))
+    return Program.model_validate(data)  # cleaned ids may now repeat: validation says so
+
+
+def _clean_item(item: dict) -> None:
+    for name in _ITEM_TEXTS:
+        if item[name] is not None:
+            item[name] = without_controls(item[name])
+    for name in _ITEM_LISTS:
+        item[name] = [without_controls(entry) for entry in item[name]]
+
+
+def _has_control(texts: list[str]) -> bool:
+    joined = "\n".join(texts)
+    return len(joined.translate(_DELETE_CONTROLS)) != len(joined)
+
+
+def _item_texts(item: Item) -> list[str]:
+    texts = [getattr(item, name) or "" for name in _ITEM_TEXTS]
+    return texts + [entry for name in _ITEM_LISTS for entry in getattr(item, name)]
+
+
+def _all_item_texts(items: list[Item]) -> list[str]:
+    texts: list[str] = []
+    for item in items:
+        texts.extend((item.id, item.title, item.abstract, item.room or "", item.parent or ""))
+        texts.extend((item.url or "", item.note or "", *item.speakers, *item.related))
+    return texts
+
+
+def _program_texts(program: Program) -> list[str]:
+    texts = [program.name, program.venue or "", *program.notes]
+    texts += [text for room in program.rooms for text in (room.name, room.building or "")]
+    return texts + [name for walk in program.walk_table for name in walk.between]
+
+
+def _note(program: Program, items: list[Item], program_level: bool) -> str:
+    where = []
+    if items:
+        ids = ", ".join(without_controls(item.id) for item in items[:_SHOWN_IDS])
+        more = f" and {len(items) - _SHOWN_IDS} more" if len(items) > _SHOWN_IDS else ""
+        where.append(f"{len(items)} item{'s' if len(items) > 1 else ''} ({ids}{more})")
+    if program_level:
+        where.append("the program's name, rooms or venue")
+    return (
+        "removed control characters (terminal escapes, bells, NULs, unpaired surrogates) "
+        f"from {' and '.join(where)}"
+    )
