@@ -25,9 +25,71 @@ TALKS_PER_SESSION = 5
 SESSIONS_PER_DAY = 5
 TALK_MINUTES = 18
 BREAK_MINUTES = 15
-WORDS = ["learning", "systems", "model", "training", "inference", "graph", "tensor", "memory", "cluster", "accelerator", "compiler", "sparse", "dense", "attention", "scheduling", "latency", "throughput", "energy", "quantization", "pruning", "federated", "privacy", "robust", "benchmark", "dataset", "serving", "pipeline", "parallel", "kernel", "distributed", "gradient", "optimizer", "hardware", "software", "embedding", "retrieval", "transformer"]
-FIRST_NAMES = ["Ada", "Alan", "Grace", "Barbara", "Edsger", "Donald", "Frances", "Leslie", "John", "Radia", "Shafi", "Silvio"]
-LAST_NAMES = ["Lovelace", "Turing", "Hopper", "Liskov", "Dijkstra", "Knuth", "Allen", "Lamport", "McCarthy", "Perlman"]
+WORDS = [
+    "learning",
+    "systems",
+    "model",
+    "training",
+    "inference",
+    "graph",
+    "tensor",
+    "memory",
+    "cluster",
+    "accelerator",
+    "compiler",
+    "sparse",
+    "dense",
+    "attention",
+    "scheduling",
+    "latency",
+    "throughput",
+    "energy",
+    "quantization",
+    "pruning",
+    "federated",
+    "privacy",
+    "robust",
+    "benchmark",
+    "dataset",
+    "serving",
+    "pipeline",
+    "parallel",
+    "kernel",
+    "distributed",
+    "gradient",
+    "optimizer",
+    "hardware",
+    "software",
+    "embedding",
+    "retrieval",
+    "transformer",
+]
+FIRST_NAMES = [
+    "Ada",
+    "Alan",
+    "Grace",
+    "Barbara",
+    "Edsger",
+    "Donald",
+    "Frances",
+    "Leslie",
+    "John",
+    "Radia",
+    "Shafi",
+    "Silvio",
+]
+LAST_NAMES = [
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Liskov",
+    "Dijkstra",
+    "Knuth",
+    "Allen",
+    "Lamport",
+    "McCarthy",
+    "Perlman",
+]
 
 
 @dataclass

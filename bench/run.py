@@ -57,18 +57,19 @@ class Figure:
 
 def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or os.environ.copy()
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode not in (0, 1):
-        raise SystemExit(
-            f"benchmark command failed ({process.returncode}): {' '.join(argv)}\n{errors}"
+    # stderr goes to a file, not a pipe: a command that warns a lot would block on a full pipe.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=errors, env=env or os.environ.copy()
         )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")
+            raise SystemExit(f"benchmark command failed ({code}): {' '.join(argv)}\n{message}")
     return elapsed, usage.ru_maxrss
 
 

@@ -1,0 +1,79 @@
+"""Any program, from any format, can be browsed, picked from, checked and exported alike."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from planner.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+PROGRAMS = {
+    "native": (FIXTURES / "overlapping_talks.json", []),
+    "daypage": (ROOT / "data" / "mlsys2022-tue-30-aug.txt", []),
+    "frab": (FIXTURES / "frab_offsets.xml", []),
+    "c3voc": (FIXTURES / "pretalx_democon.schedule.json", []),
+    "sitejson": (FIXTURES / "sitejson_oral_and_poster.json", ["--program-tz", "US/Pacific"]),
+    "ics": (FIXTURES / "ics_utc.ics", []),
+    "csv": (FIXTURES / "csv_example.csv", ["--program-tz", "Europe/Berlin"]),
+}
+
+
+def invoke(args: list[str], tmp_path: Path) -> tuple[int, str]:
+    env = {"PLANNER_NOW": "2020-01-01T00:00:00+00:00", "NO_COLOR": "1"}
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+@pytest.mark.parametrize("fmt", sorted(PROGRAMS))
+def test_a_program_in_any_format_goes_from_browsing_to_a_calendar(fmt: str, tmp_path: Path) -> None:
+    path, options = PROGRAMS[fmt]
+    base = [
+        "--program",
+        str(path),
+        "--program-format",
+        fmt,
+        *options,
+        "--agenda",
+        str(tmp_path / "a.json"),
+    ]
+
+    code, listing = invoke([*base, "talks", "--json"], tmp_path)
+    assert code == 0
+    items = json.loads(listing)
+    timed = [
+        item for item in items if item["start"] and item["kind"] not in ("session", "tutorial")
+    ]
+    assert len(timed) >= 2, f"{fmt} fixture has fewer than two timed items"
+    picked = timed[:2]
+
+    code, _ = invoke([*base, "pick", *(item["id"] for item in picked)], tmp_path)
+    assert code == 0
+    code, clash_list = invoke([*base, "clashes", "--json"], tmp_path)
+    assert code == 0 and isinstance(json.loads(clash_list), list)
+    code, _ = invoke([*base, "check", "--json"], tmp_path)
+    assert code in (0, 1)
+
+    calendar_file = tmp_path / "agenda.ics"
+    code, _ = invoke([*base, "export", "-o", str(calendar_file)], tmp_path)
+    assert code == 0
+    events = Calendar.from_ical(calendar_file.read_bytes()).walk("VEVENT")
+    by_uid = {str(event["UID"]): event for event in events}
+    program_id = _program_id(base, tmp_path)
+    for item in picked:
+        event = by_uid[f"{item['id']}@{program_id}.planner"]
+        assert event.decoded("DTSTART") == datetime.fromisoformat(item["start"])
+        assert event.decoded("DTEND") == datetime.fromisoformat(item["end"])
+        assert str(event["SUMMARY"]) == item["title"]
+
+
+def _program_id(base: list[str], tmp_path: Path) -> str:
+    agenda = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    return agenda["program_id"]
