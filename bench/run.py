@@ -1,6 +1,8 @@
 """planner's benchmark: every figure is a ratio to a baseline measured in the same run.
 
-    python bench/run.py            # about two minutes on 2 cores
+    python bench/run.py                  # every figure, about two minutes on 2 cores
+    python bench/run.py load export      # only some sections (startup, load, clashes,
+                                         # export, memory, importers)
 
 Both sides of every ratio are whole processes started the same way: the planner
 command against a `python -c` / script baseline doing the irreducible part of the
@@ -78,6 +80,16 @@ def median_time(argv: list[str], env: dict[str, str] | None = None) -> float:
     return statistics.median(run_once(argv, env)[0] for _ in range(RUNS))
 
 
+def paired_times(ours: list[str], baseline: list[str], runs: int = RUNS) -> tuple[float, float]:
+    """Medians of both commands, run alternately so that drift in machine load hits both."""
+    run_once(ours), run_once(baseline)  # warm the page cache and .pyc files
+    our_times, base_times = [], []
+    for _ in range(runs):
+        our_times.append(run_once(ours)[0])
+        base_times.append(run_once(baseline)[0])
+    return statistics.median(our_times), statistics.median(base_times)
+
+
 def peak_rss(argv: list[str]) -> float:
     return float(min(run_once(argv)[1] for _ in range(2)))
 
@@ -110,13 +122,14 @@ def agenda_with_picks(program: Path, picks: int) -> Path:
     items = json.loads(program.read_text(encoding="utf-8"))["items"]
     talks = [item for item in items if item["kind"] == "talk"][:picks]
     agenda = {
-        "version": 1,
+        "version": 2,
         "program_id": "bench",
         "picks": [
             {
                 "id": talk["id"],
                 "snapshot": {k: talk[k] for k in ("title", "start", "end", "room")},
                 "sequence": 0,
+                "picked_at": None,
             }
             for talk in talks
         ],
@@ -139,8 +152,7 @@ def startup() -> list[Figure]:
     return [
         Figure(
             "start-up: planner --help vs import click",
-            median_time([*PLANNER, "--help"]),
-            median_time([PY, "-c", "import click"]),
+            *paired_times([*PLANNER, "--help"], [PY, "-c", "import click"], runs=4 * RUNS),
             1.2,
         )
     ]
@@ -148,30 +160,23 @@ def startup() -> list[Figure]:
 
 def browse_and_load(big: Path) -> list[Figure]:
     native, frab, c3voc = Path(f"{big}.json"), Path(f"{big}.xml"), Path(f"{big}.schedule.json")
-    json_base = median_time(json_baseline(native))
+    search = [*PLANNER, "--program", str(native), "talks", "--search", "quantization pruning"]
     figures = [
         Figure(
             "browse: talks --search on 20,000 items vs json.load",
-            median_time(
-                [*PLANNER, "--program", str(native), "talks", "--search", "quantization pruning"]
-            ),
-            json_base,
+            *paired_times(search, json_baseline(native)),
             2.0,
         )
     ]
     for label, path, baseline in (
-        ("native JSON", native, json_base),
-        ("frab XML", frab, median_time(xml_baseline(frab))),
-        ("c3voc JSON", c3voc, median_time(json_baseline(c3voc))),
+        ("native JSON", native, json_baseline(native)),
+        ("frab XML", frab, xml_baseline(frab)),
+        ("c3voc JSON", c3voc, json_baseline(c3voc)),
     ):
+        load = [*PLANNER, "--program", str(path), "talks", "--search", "no-such-words"]
         figures.append(
             Figure(
-                f"load {label} (20,000 items) vs stdlib parse",
-                median_time(
-                    [*PLANNER, "--program", str(path), "talks", "--search", "no-such-words"]
-                ),
-                baseline,
-                2.5,
+                f"load {label} (20,000 items) vs stdlib parse", *paired_times(load, baseline), 2.5
             )
         )
     return figures
@@ -187,7 +192,7 @@ def count_clashes(argv: list[str]) -> int:
 
 
 def growth(name: str, small_argv: list[str], big_argv: list[str]) -> list[Figure]:
-    small_time, big_time = median_time(small_argv), median_time(big_argv)
+    big_time, small_time = paired_times(big_argv, small_argv)
     small_count, big_count = (
         count_clashes([*small_argv, "--json"]),
         count_clashes([*big_argv, "--json"]),
@@ -274,21 +279,22 @@ def export() -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "baseline.py"
         script.write_text(EXPORT_BASELINE, encoding="utf-8")
-        ours = median_time(
-            [
-                *PLANNER,
-                "--program",
-                str(program),
-                "--agenda",
-                str(agenda),
-                "export",
-                "--force",
-                "-o",
-                f"{folder}/ours.ics",
-            ]
-        )
-        theirs = median_time([PY, str(script), str(program), str(agenda), f"{folder}/theirs.ics"])
-    return [Figure("export: 2,000 picks to .ics vs plain icalendar script", ours, theirs, 1.1)]
+        ours = [
+            *PLANNER,
+            "--program",
+            str(program),
+            "--agenda",
+            str(agenda),
+            "export",
+            "--force",
+            "-o",
+            f"{folder}/ours.ics",
+        ]
+        theirs = [PY, str(script), str(program), str(agenda), f"{folder}/theirs.ics"]
+        ours_time, theirs_time = paired_times(ours, theirs)
+    return [
+        Figure("export: 2,000 picks to .ics vs plain icalendar script", ours_time, theirs_time, 1.1)
+    ]
 
 
 def memory(big: Path) -> list[Figure]:
@@ -380,18 +386,26 @@ def print_table(figures: list[Figure]) -> None:
         )
 
 
+SECTIONS = {
+    "startup": lambda big: startup(),
+    "load": browse_and_load,
+    "clashes": lambda big: clash_growth(),
+    "export": lambda big: export(),
+    "memory": memory,
+    "importers": lambda big: importer_scale(),
+}
+
+
 def main() -> int:
+    chosen = sys.argv[1:] or list(SECTIONS)
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown:
+        print(f"unknown section {unknown}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     big = generate("big", 20000, 30)
-    figures = (
-        startup()
-        + browse_and_load(big)
-        + clash_growth()
-        + export()
-        + memory(big)
-        + importer_scale()
-    )
+    figures = [figure for name in chosen for figure in SECTIONS[name](big)]
     print(
         f"planner benchmark, {RUNS} runs each (median), python {sys.version.split()[0]}, {os.cpu_count()} cores"
     )
