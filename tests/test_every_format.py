@@ -77,3 +77,28 @@ def test_a_program_in_any_format_goes_from_browsing_to_a_calendar(fmt: str, tmp_
 def _program_id(base: list[str], tmp_path: Path) -> str:
     agenda = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     return agenda["program_id"]
+
+
+ROUND_TRIPS = {
+    "c3voc": ("pretalx_democon.schedule.json", "democon", 36),
+    "csv": ("csv_example.csv", "csv_example", 9),
+    "frab": ("frab_offsets.xml", "pyconin2024", 4),
+    "ics": ("ics_recurring.ics", "eurodst-conf", 8),
+    "sitejson": ("sitejson_tba.json", "icml2024", 2),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(ROUND_TRIPS))
+def test_import_writes_native_json_that_lists_the_same_items(fmt: str, tmp_path: Path) -> None:
+    name, program_id, count = ROUND_TRIPS[fmt]
+    out = tmp_path / "program.json"
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["import", str(FIXTURES / name), "-o", str(out)])
+    assert imported.exit_code == 0, imported.output
+    assert f"{count} items" in imported.stderr
+    direct = runner.invoke(cli, ["--program", str(FIXTURES / name), "talks", "--json"])
+    again = runner.invoke(cli, ["--program", str(out), "talks", "--json"])
+    assert direct.exit_code == again.exit_code == 0
+    assert json.loads(again.output) == json.loads(direct.output)
+    assert len(json.loads(direct.output)) == count
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == program_id

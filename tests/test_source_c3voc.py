@@ -8,19 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers.loading import FIXTURES, assert_one_error_line, fixture, run
 
-from planner.cli import cli
 from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources import SourceContext, load, parse, sniff
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMOCON = FIXTURES / "pretalx_democon.schedule.json"
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
 
 
 def load_fixture(name: str, zone: str | None = None) -> Program:
@@ -29,20 +23,6 @@ def load_fixture(name: str, zone: str | None = None) -> Program:
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-def assert_one_error_line(result, path: str, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"Error: {path}: ")
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -265,18 +245,6 @@ def test_cli_talks_shows_the_declared_zone_and_program_tz_overrides() -> None:
     assert berlin.exit_code == 0, berlin.output
     assert "Monday 14 December 2020 (times in Europe/Berlin, UTC+01:00)" in berlin.output
     assert "09:00-09:30   Gray Room" in berlin.output
-
-
-def test_cli_import_then_load_gives_the_same_items(tmp_path: Path) -> None:
-    out = tmp_path / "democon.json"
-    imported = run("import", str(DEMOCON), "-o", str(out))
-    assert imported.exit_code == 0, imported.output
-    assert "36 items" in imported.stderr
-    direct = run("--program", str(DEMOCON), "talks", "--json")
-    again = run("--program", str(out), "talks", "--json")
-    assert direct.exit_code == again.exit_code == 0
-    assert json.loads(direct.output) == json.loads(again.output)
-    assert len(json.loads(again.output)) == 36
 
 
 def test_cli_program_format_forces_c3voc() -> None:

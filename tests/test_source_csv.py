@@ -7,26 +7,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers.loading import FIXTURES, fixture, run
 
-from planner.cli import cli
 from planner.errors import ProgramError
 from planner.sources import SourceContext, load, parse, sniff
 
-FIXTURES = Path(__file__).parent / "fixtures"
 UTC = timezone.utc
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
 
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
 
 
 def csv_program(text: str, zone: str | None = None):
@@ -276,17 +266,6 @@ def test_cli_talks_with_program_tz() -> None:
         "  10:00-10:45   Saal 1           talk-across-the-change-perlman  Talk across the change",
         "  23:30-00:15+1 Saal 1           late-talk-goldwasser            Late talk",
     ]
-
-
-def test_cli_import_then_load_gives_the_same_items(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    imported = run("import", fixture("csv_example.csv"), "-o", str(out))
-    assert imported.exit_code == 0, imported.output
-    direct = run("--program", fixture("csv_example.csv"), "talks", "--json")
-    again = run("--program", str(out), "talks", "--json")
-    assert direct.exit_code == again.exit_code == 0
-    assert json.loads(again.output) == json.loads(direct.output)
-    assert len(json.loads(direct.output)) == 9
 
 
 def test_cli_program_format_forces_csv(tmp_path: Path) -> None:

@@ -7,18 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers.loading import FIXTURES, assert_one_error_line, fixture, run
 
-from planner.cli import cli
 from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources import SourceContext, load, parse, sniff
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
 
 
 def load_fixture(name: str, zone: str | None = None) -> Program:
@@ -33,20 +26,6 @@ def timetable(
     program: Program,
 ) -> list[tuple[str, str, datetime | None, datetime | None, str | None]]:
     return [(item.id, item.title, item.start, item.end, item.room) for item in program.items]
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-def assert_one_error_line(result, path: str, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"Error: {path}: ")
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 # --- detection ---
@@ -410,18 +389,6 @@ def test_cli_talks_lists_a_frab_file() -> None:
         for line in lines
     )
     assert "Saturday 28 December 2024 (times in Europe/Berlin, UTC+01:00)" in lines
-
-
-def test_cli_import_then_load_gives_the_same_items(tmp_path: Path) -> None:
-    out = tmp_path / "program.json"
-    imported = run("import", fixture("frab_offsets.xml"), "-o", str(out))
-    assert imported.exit_code == 0, imported.output
-    assert "Wrote" in imported.stderr and "4 items" in imported.stderr
-    direct = run("--program", fixture("frab_offsets.xml"), "talks", "--json")
-    again = run("--program", str(out), "talks", "--json")
-    assert direct.exit_code == again.exit_code == 0
-    assert json.loads(direct.output) == json.loads(again.output)
-    assert json.loads(out.read_text())["id"] == "pyconin2024"
 
 
 def test_cli_program_tz_gives_the_zone_of_local_times() -> None:

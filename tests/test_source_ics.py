@@ -7,20 +7,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers.loading import FIXTURES, fixture, run
 
-from planner.cli import cli
 from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources import SourceContext, load, parse, sniff
 from planner.sources.ics_recurrence import MAX_OCCURRENCES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 UTC = timezone.utc
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
 
 
 def utc(text: str) -> datetime:
@@ -41,10 +35,6 @@ def summary(
         )
         for item in program.items
     ]
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
 
 
 # --- zones ---
@@ -427,17 +417,6 @@ def test_cli_lists_an_ics_program() -> None:
         "Monday 01 April 2024 (times in Europe/Berlin, UTC+02:00)",
         "  09:30-10:00   Foyer            coffee-20240401  Morning coffee (late start)",
     ]
-
-
-def test_cli_import_writes_native_json_that_lists_the_same_items(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    imported = run("import", fixture("ics_recurring.ics"), "-o", str(out))
-    assert imported.exit_code == 0, imported.output
-    direct = run("--program", fixture("ics_recurring.ics"), "talks", "--json")
-    again = run("--program", str(out), "talks", "--json")
-    assert direct.exit_code == again.exit_code == 0
-    assert json.loads(again.output) == json.loads(direct.output)
-    assert len(json.loads(direct.output)) == 8
 
 
 def test_cli_program_format_forces_ics_and_program_tz_reads_floating_times() -> None:

@@ -7,26 +7,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers.loading import FIXTURES, fixture, run
 
-from planner.cli import cli
 from planner.errors import ProgramError
 from planner.sources import SourceContext, load, parse, sniff
 
-FIXTURES = Path(__file__).parent / "fixtures"
 UTC = timezone.utc
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
 
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
 
 
 def test_oral_and_poster_of_one_paper_stay_two_items_linked_both_ways() -> None:
@@ -213,20 +203,6 @@ def test_cli_talks_lists_both_presentations() -> None:
         "Multimodal Video Retrieval",
         "  17:30-19:30   Exhibit Hall B   poster-2132  VirtualFlow: Decoupling Deep Learning "
         "Models from the Underlying Hardware",
-    ]
-
-
-def test_cli_import_then_load_gives_the_same_items(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    imported = run("import", fixture("sitejson_tba.json"), "-o", str(out))
-    assert imported.exit_code == 0, imported.output
-    direct = run("--program", fixture("sitejson_tba.json"), "talks", "--json")
-    again = run("--program", str(out), "talks", "--json")
-    assert direct.exit_code == again.exit_code == 0
-    assert json.loads(again.output) == json.loads(direct.output)
-    assert [item["id"] for item in json.loads(direct.output)] == [
-        "spotlight-3002",
-        "invited-talk-3001",
     ]
 
 
