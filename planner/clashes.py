@@ -96,14 +96,60 @@ class WalkRule:
         return [room, building] if building else [room]
 
 
+@dataclass(frozen=True)
+class FoundClash:
+    """A clash as the sweep finds it, before it is put into words.
+
+    Wording (clock times in a zone, the message) costs more than finding, and a command that
+    only counts clashes or shows the first few need not word them all.
+    """
+
+    kind: ClashKind
+    first: Slot
+    second: Slot
+    minutes: int
+    walk_minutes: int = 0  # room change: the walk between the two rooms
+
+    @property
+    def estimated(self) -> bool:
+        return self.first.estimated or self.second.estimated
+
+    def worded(self, zone: str) -> Clash:
+        first, second = self.first, self.second
+        if self.kind == "time":
+            overlap = _span(max(first.start, second.start), min(first.end, second.end), zone)
+            message = f"{first.id} and {second.id} overlap by {_minutes(self.minutes)} ({overlap})"
+        else:
+            gap_minutes = int((second.start - first.end).total_seconds() // 60)
+            message = (
+                f"tight room change: {_minutes(gap_minutes)} from {first.room} ({first.id} ends "
+                f"{_clock(first.end, zone)}) to {second.room} ({second.id} starts "
+                f"{_clock(second.start, zone)}), a {self.walk_minutes}-minute walk: "
+                f"{_minutes(self.minutes)} short"
+            )
+        estimated = self.estimated
+        return Clash(
+            self.kind,
+            (first.id, second.id),
+            self.minutes,
+            estimated,
+            _possibly(message, estimated),
+        )
+
+
 def find_clashes(slots: Iterable[Slot], walk: WalkRule | None, zone: str) -> list[Clash]:
     """Time clashes between any two slots, and room changes between consecutive ones."""
-    found: list[Clash] = []
+    return [found.worded(zone) for found in sweep_clashes(slots, walk)]
+
+
+def sweep_clashes(slots: Iterable[Slot], walk: WalkRule | None) -> list[FoundClash]:
+    """The clashes among ``slots`` in time order, not yet worded (see find_clashes)."""
+    found: list[FoundClash] = []
     for earlier, later, relation in _sweep(slots):
         if relation == "overlap":
-            clash = _time_clash(earlier, later, zone)
+            clash = _time_clash(earlier, later)
         elif walk is not None:
-            clash = _room_change(earlier, later, walk, zone)
+            clash = _room_change(earlier, later, walk)
         else:
             clash = None
         if clash is not None:
@@ -133,39 +179,21 @@ def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
         heapq.heappush(running, (slot.end, index, slot))
 
 
-def _time_clash(first: Slot, second: Slot, zone: str) -> Clash | None:
-    overlap_start = max(first.start, second.start)
-    overlap_end = min(first.end, second.end)
-    seconds = (overlap_end - overlap_start).total_seconds()
+def _time_clash(first: Slot, second: Slot) -> FoundClash | None:
+    seconds = (min(first.end, second.end) - max(first.start, second.start)).total_seconds()
     if seconds <= 0:
         return None
-    minutes = math.ceil(seconds / 60)
-    estimated = first.estimated or second.estimated
-    message = (
-        f"{first.id} and {second.id} overlap by {_minutes(minutes)} "
-        f"({_span(overlap_start, overlap_end, zone)})"
-    )
-    return Clash("time", (first.id, second.id), minutes, estimated, _possibly(message, estimated))
+    return FoundClash("time", first, second, math.ceil(seconds / 60))
 
 
-def _room_change(first: Slot, second: Slot, walk: WalkRule, zone: str) -> Clash | None:
+def _room_change(first: Slot, second: Slot, walk: WalkRule) -> FoundClash | None:
     needed = walk.minutes(first.room, second.room)
     if not needed:
         return None
-    gap_seconds = (second.start - first.end).total_seconds()
-    short_seconds = needed * 60 - gap_seconds
+    short_seconds = needed * 60 - (second.start - first.end).total_seconds()
     if short_seconds <= 0:
         return None
-    minutes = math.ceil(short_seconds / 60)
-    estimated = first.estimated or second.estimated
-    message = (
-        f"tight room change: {_minutes(int(gap_seconds // 60))} from {first.room} ({first.id} ends "
-        f"{_clock(first.end, zone)}) to {second.room} ({second.id} starts "
-        f"{_clock(second.start, zone)}), a {needed}-minute walk: {_minutes(minutes)} short"
-    )
-    return Clash(
-        "room_change", (first.id, second.id), minutes, estimated, _possibly(message, estimated)
-    )
+    return FoundClash("room_change", first, second, math.ceil(short_seconds / 60), needed)
 
 
 def _possibly(message: str, estimated: bool) -> str:
@@ -213,8 +241,14 @@ def item_slot(item: Item, by_id: dict[str, Item]) -> Slot:
 
 def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None) -> list[Clash]:
     """Time clashes and tight room changes among the agenda's entries, in time order."""
+    zone = zone or program.timezone
+    return [found.worded(zone) for found in sweep_agenda(program, agenda)]
+
+
+def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
+    """agenda_clashes, not yet worded: for a caller that shows only some of them."""
     walk = WalkRule(program, agenda.settings.walk_minutes)
-    return find_clashes(agenda_slots(program, agenda), walk, zone or program.timezone)
+    return sweep_clashes(agenda_slots(program, agenda), walk)
 
 
 # --- the program ---------------------------------------------------------------------------

@@ -471,6 +471,13 @@ def check(app: App, as_json: bool) -> None:
 # --- export command ---
 
 EXPORT_MARKERS = (b"PRODID:-//planner//", b'<meta name="generator" content="planner')
+# An export prints every clash up to this many; a bigger agenda's clashes (a 2,000-pick one
+# has thousands) would bury the summary, so it gets the first few and a count.
+CLASH_WARNINGS_IN_FULL = 10
+CLASH_WARNINGS_FIRST = 5
+
+if TYPE_CHECKING:
+    from planner.clashes import FoundClash
 
 
 @cli.command()
@@ -518,25 +525,39 @@ def export(
     Clashes are warned about on stderr but never block the export (exit 0).
     """
     from planner import agenda, timezones
-    from planner.clashes import agenda_clashes
+    from planner.clashes import sweep_agenda
 
     _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
     program = app.program
     zone = None if utc else (timezones.check_zone(export_tz) if export_tz else app.zone)
     current = agenda.read_agenda(app.agenda_path, program.id)
-    found = agenda_clashes(program, current, zone=zone or app.zone)
+    found = sweep_agenda(program, current)
+    clash_zone = zone or app.zone
     if fmt == "html":
         from planner.export.html import to_html
 
+        worded = [clash.worded(clash_zone) for clash in found]
         page = to_html(
-            program, current, zone=zone or "UTC", now=app.now(), show_all=show_all, clashes=found
+            program, current, zone=zone or "UTC", now=app.now(), show_all=show_all, clashes=worded
         )
         data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
     else:
         data, summary, notes = _ics_export(app, current, zone, alarm, name)
     _write_export(data, output, Path("exports") / f"{program.id}-agenda.{fmt}", summary, force)
-    for line in notes + [f"Warning: {clash.message}" for clash in found]:
+    for line in notes + _clash_warnings(found, clash_zone):
         warn(line)
+
+
+def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:
+    """Every clash up to a screenful; beyond that the first few and where to see them all."""
+    shown = found if len(found) <= CLASH_WARNINGS_IN_FULL else found[:CLASH_WARNINGS_FIRST]
+    lines = [f"Warning: {clash.worded(zone).message}" for clash in shown]
+    if len(found) > len(shown):
+        lines.append(
+            f"Warning: ... and {len(found) - len(shown)} more clashes ({len(found)} in all); "
+            "`planner clashes` lists every one"
+        )
+    return lines
 
 
 def _ics_export(

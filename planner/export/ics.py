@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from icalendar import Alarm, Calendar, Event
-from icalendar.prop import vCategory, vDuration, vText
+from icalendar.prop import vCategory, vDatetime, vDuration, vInt, vText, vUri
 
 from planner import __version__, timezones
 from planner.agenda import exported_items, sequence_of
 from planner.errors import ExportError
+from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
 from planner.model import Item, sort_key
 
@@ -70,6 +71,8 @@ class _Entry:
 
 def clean_text(text: str, *, one_line: bool = False) -> str:
     """Text as planner writes it: line ends unified, control characters removed."""
+    if text.isprintable():  # no line break, tab or control character: the common title
+        return text
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.replace("\n", " ").replace("\t", " ") if one_line else text
 
@@ -149,7 +152,9 @@ def _description(item: Item, look: _Lookup) -> str:
         parts.append(f"The time is estimated{reason}.")
     if item.url:
         parts.append(item.url)
-    return clean_text("\n\n".join(parts))
+    description = "\n\n".join(parts)
+    # Printable parts joined by blank lines are already clean: skip scanning 1 KB again.
+    return description if all(part.isprintable() for part in parts) else clean_text(description)
 
 
 def _item_entry(item: Item, look: _Lookup, sequence: int) -> _Entry:
@@ -198,10 +203,21 @@ def _entries(program: Program, agenda: Agenda, zone: str) -> tuple[list[_Entry],
 # --- time form ---------------------------------------------------------------------------------
 
 
-def _repeated(entry: _Entry, zone: str) -> bool:
-    return timezones.is_repeated_local_time(entry.start, zone) or timezones.is_repeated_local_time(
-        entry.end, zone
-    )
+def _repeated(entries: list[_Entry], zone: str) -> list[str]:
+    """UIDs of the entries starting or ending on a local time that happens twice in ``zone``."""
+    # Talks share start and end times, so each distinct instant is looked up once. Keyed in
+    # UTC, because two times sharing one zone compare by wall clock, blind to a repeated hour.
+    twice: dict[datetime, bool] = {}
+
+    def happens_twice(moment: datetime) -> bool:
+        utc = timezones.to_utc(moment)
+        if utc not in twice:
+            twice[utc] = timezones.is_repeated_local_time(utc, zone)
+        return twice[utc]
+
+    return [
+        entry.uid for entry in entries if happens_twice(entry.start) or happens_twice(entry.end)
+    ]
 
 
 @dataclass
@@ -216,7 +232,7 @@ def _plan_zone(entries: list[_Entry], zone: str | None) -> _ZonePlan:
     """Which times go in TZID form against which body, which in UTC, and why."""
     if zone is None or timezones.is_utc(zone):
         return _ZonePlan()
-    repeated = [entry.uid for entry in entries if _repeated(entry, zone)]
+    repeated = _repeated(entries, zone)
     plan = _ZonePlan(in_utc=set(repeated), repeated=repeated)
     if repeated:
         plan.warnings.append(
@@ -268,37 +284,56 @@ class _MinutesBefore(vDuration):
         return f"-PT{self.minutes}M".encode("ascii")
 
 
-def _add_time(event: Event, name: str, moment: datetime, zone: str | None) -> None:
+class _Time(vDatetime):
+    """A DATE-TIME that is naive (with a TZID) or in UTC, written as vDatetime writes it.
+
+    vDatetime asks icalendar's zone lookup whether the time is UTC each time it is written,
+    which costs more than the writing; here only UTC times carry a zone at all.
+    """
+
+    def to_ical(self) -> bytes:
+        moment = self.dt
+        suffix = "" if moment.tzinfo is None else "Z"
+        return (
+            f"{moment.year:04}{moment.month:02}{moment.day:02}"
+            f"T{moment.hour:02}{moment.minute:02}{moment.second:02}{suffix}"
+        ).encode("ascii")
+
+
+def _time(moment: datetime, zone: str | None) -> _Time:
+    """A DTSTART/DTEND value: wall-clock time with TZID=zone, or UTC (...Z) when zone is None."""
     if zone is None:
-        event.add(name, timezones.to_utc(moment))
-    else:
-        local = timezones.to_zone(moment, zone).replace(tzinfo=None)
-        event.add(name, local, parameters={"TZID": zone})
+        return _Time(timezones.to_utc(moment))
+    value = _Time(timezones.to_zone(moment, zone).replace(tzinfo=None))
+    value.params["TZID"] = zone  # after: the constructor drops a TZID that a naive time lacks
+    return value
 
 
-def _event(entry: _Entry, zone: str | None, now: datetime, alarm_minutes: int | None) -> Event:
+def _event(entry: _Entry, zone: str | None, stamp: _Time, alarm_minutes: int | None) -> Event:
+    # Properties are set as ready-made values: Event.add() would infer each one's type and
+    # zone again, thousands of times in a big export. Each name is set once.
     event = Event()
-    event.add("uid", _ExactText(entry.uid))
-    event.add("dtstamp", timezones.to_utc(now))
-    event.add("sequence", entry.sequence)
-    _add_time(event, "dtstart", entry.start, zone)
+    event["UID"] = _ExactText(entry.uid)
+    event["DTSTAMP"] = stamp
+    event["SEQUENCE"] = vInt(entry.sequence)
+    event["DTSTART"] = _time(entry.start, zone)
     if entry.end > entry.start:  # DTEND must be later; a zero-length event has none
-        _add_time(event, "dtend", entry.end, zone)
-    event.add("summary", _ExactText(entry.summary))
+        event["DTEND"] = _time(entry.end, zone)
+    event["SUMMARY"] = _ExactText(entry.summary)
     if entry.location:
-        event.add("location", _ExactText(entry.location))
+        event["LOCATION"] = _ExactText(entry.location)
     if entry.description:
-        event.add("description", _ExactText(entry.description))
+        event["DESCRIPTION"] = _ExactText(entry.description)
     if entry.tentative:
-        event.add("status", "TENTATIVE")
+        event["STATUS"] = vText("TENTATIVE")
     if entry.url:
-        event.add("url", entry.url)
-    event.add("categories", _ExactCategories(entry.categories))
+        event["URL"] = vUri(entry.url)
+    event["CATEGORIES"] = _ExactCategories(entry.categories)
     if alarm_minutes is not None:
         alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", _MinutesBefore(alarm_minutes))
-        alarm.add("description", _ExactText(f"Reminder: {entry.summary}"))
+        alarm["ACTION"] = vText("DISPLAY")
+        alarm["TRIGGER"] = _MinutesBefore(alarm_minutes)
+        alarm["DESCRIPTION"] = _ExactText(f"Reminder: {entry.summary}")
         event.add_component(alarm)
     return event
 
@@ -341,11 +376,12 @@ def to_ics(
     cal = _calendar(name or f"{program.name} - my agenda", None if plan.repeated else shown_zone)
     if plan.body is not None:
         cal.add_component(plan.body.component())
+    stamp = _Time(timezones.to_utc(now))
     for entry in entries:
         written_zone = None if plan.body is None or entry.uid in plan.in_utc else plan.body.zone
-        cal.add_component(_event(entry, written_zone, now, alarm_minutes))
+        cal.add_component(_event(entry, written_zone, stamp, alarm_minutes))
     return IcsResult(
-        data=cal.to_ical(),
+        data=to_bytes(cal),
         events=len(entries),
         left_out=left_out,
         warnings=plan.warnings,
