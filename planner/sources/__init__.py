@@ -119,10 +119,12 @@ def parse(
     elif fmt not in FORMATS:
         raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
+    from planner.sources.common import collector_paused
     from planner.sources.control_characters import escape_controls, remove_control_characters
 
     try:
-        return remove_control_characters(module.parse(data, context))
+        with collector_paused():
+            return remove_control_characters(module.parse(data, context))
     except PlannerError as exc:
         message = str(exc)
         if not message.startswith(context.label):

@@ -63,15 +63,14 @@ def _read_day(builder: ScheduleBuilder, day: Any, where: str) -> None:
         room_where = f"{where}.rooms[{room_name!r}]"
         if not isinstance(events, list):
             raise ProgramError(f"{room_where}: expected a list of events, found {_kind(events)}")
-        builder.add_room(room_name.strip())
+        name = room_name.strip()
+        builder.add_room(name)
         for position, event in enumerate(events):
-            builder.add(_event(event, frame, room_name.strip(), f"{room_where}[{position}]"))
+            builder.add(_event(event, frame, name, f"{room_where}[{position}]"))
 
 
-_TEXT_FIELDS = (
-    "id",
-    "guid",
-    "slug",
+# The texts ScheduleBuilder reads from an event, by the names both formats give them.
+_TEXTS = (
     "title",
     "type",
     "subtitle",
@@ -84,51 +83,55 @@ _TEXT_FIELDS = (
     "duration",
     "end",
 )
+_TEXT_TYPES = frozenset({str, type(None)})
 
 
 def _event(event: Any, frame: DayFrame, room_name: str, where: str) -> Event:
     if not isinstance(event, dict):
         raise ProgramError(f"{where}: expected an event object, found {_kind(event)}")
-    # One lookup per field and one type check for them all: this runs for every event.
-    text = {key: event.get(key) for key in _TEXT_FIELDS}
-    for key, value in text.items():
-        if value is not None and type(value) is not str:
-            text[key] = _as_text(value, key, event_label(None, None, where))
-    number = text["id"]
-    label = event_label(number, text["title"], where)
+    number = _text_member(event, "id", where)
+    guid = _text_member(event, "guid", where)
+    slug = _text_member(event, "slug", where)
+    # One type check for all the texts, in C: this runs for every event. The event object
+    # serves as the texts when they are all text already, the common case.
+    texts = event
+    if not _TEXT_TYPES.issuperset(map(type, map(event.get, _TEXTS))):
+        texts = {key: _text_member(event, key, where) for key in _TEXTS}
     return Event(
-        label=label,
-        ident=text["guid"] or number or text["slug"],
-        title=text["title"],
-        speakers=_speakers(event.get("persons"), label),
-        kind=text["type"],
-        subtitle=text["subtitle"],
-        abstract=text["abstract"],
-        description=text["description"],
-        url=text["url"],
-        room=room_name or text["room"],
+        texts=texts,
+        number=number,
+        ident=guid or number or slug,
+        speakers=_speakers(event.get("persons"), number, texts.get("title"), where),
+        room=room_name or texts.get("room"),
         day=frame,
-        start=text["start"],
-        date=text["date"],
-        duration=text["duration"],
-        end=text["end"],
+        where=where,
     )
 
 
-def _speakers(persons: Any, where: str) -> list[str]:
+def _text_member(event: dict, key: str, where: str) -> str | None:
+    value = event.get(key)
+    if value is None or type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)  # pretalx writes ids as numbers: the common case of _as_text
+    return _as_text(value, key, event_label(None, None, where))
+
+
+def _speakers(persons: Any, number: str | None, title: str | None, where: str) -> list[str]:
     """Names from persons given as objects (``public_name`` or ``name``) or as plain strings."""
     if persons is None:
         return []
     if not isinstance(persons, list):
-        raise ProgramError(f"{where}: persons should be a list, found {_kind(persons)}")
+        label = event_label(number, title, where)
+        raise ProgramError(f"{label}: persons should be a list, found {_kind(persons)}")
     names = []
     for person in persons:
-        if isinstance(person, str):
-            names.append(person)
-        elif isinstance(person, dict):
+        if isinstance(person, dict):
             name = person.get("public_name") or person.get("name") or person.get("full_public_name")
             if isinstance(name, str):
                 names.append(name)
+        elif isinstance(person, str):
+            names.append(person)
     return names
 
 

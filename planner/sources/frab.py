@@ -5,12 +5,14 @@ holds the rules for those strays (offsets, local starts, days past midnight, ids
 
 The XML is untrusted: a file that declares entities is refused before it is parsed,
 so nested-entity bombs never expand and external entities are never fetched. The
-prolog is read by expat on its own, stopping at the first element, then
-ElementTree parses the whole file in one C-speed pass.
+prolog is read by expat on its own, stopping at the first element, then ElementTree
+parses the file at C speed, a chunk at a time; each <day> is read as soon as it is
+complete and then freed, so the whole tree never stands in memory.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
@@ -19,33 +21,113 @@ from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources import SourceContext
 from planner.sources.common import program_id
-from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder, event_label
+from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder
 
 _PROLOG_CHUNK = 64 * 1024
 _DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?\bencoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
 
 
 def parse(data: bytes, context: SourceContext) -> Program:
-    root = read_xml(data)
-    if root.tag != "schedule":
-        raise ProgramError(
-            f"the root element is <{root.tag}>, not <schedule>; not a frab schedule.xml"
+    data = _as_utf8_document(data)
+    _refuse_entity_declarations(data)
+    reader = _ScheduleReader(context)
+    elements = ET.iterparse(io.BytesIO(data))  # each element as soon as it is complete
+    try:
+        for _, element in elements:
+            if element.tag in _SCHEDULE_PARTS:
+                reader.take(element)
+    except ET.ParseError as exc:
+        raise ProgramError(f"not well-formed XML ({_describe(exc)})") from None
+    root = elements.root  # type: ignore[attr-defined]
+    if not reader.took_only_children_of(root):
+        return _parse_tree(data, context)  # a <day> or <conference> deeper in: parse it again
+    return reader.finish(root)
+
+
+def _parse_tree(data: bytes, context: SourceContext) -> Program:
+    """The schedule read from the whole tree: for files where _parse's guess does not hold."""
+    root = ET.fromstring(data)  # well-formed: _parse has parsed it (and freed what it read)
+    reader = _ScheduleReader(context)
+    for child in root:
+        reader.take(child)
+    return reader.finish(root)
+
+
+class _ScheduleReader:
+    """Reads <conference> and each <day> (children of <schedule>) in document order.
+
+    While the file is parsed, each <day> and <conference> is read as soon as the parser
+    completes it and then freed, so the whole tree never stands in memory. An element
+    reports neither its parent nor its depth, so any <day> is taken to be a child of
+    <schedule>; ``took_only_children_of`` checks that guess once the root is known.
+    A problem in the schedule is raised only by ``finish``, so a file that is also
+    malformed is reported as malformed, and one with another root element as that.
+    """
+
+    def __init__(self, context: SourceContext) -> None:
+        self.context = context
+        self.header: dict[str, str] | None = None
+        self.builder: ScheduleBuilder | None = None
+        self.taken: list[ET.Element] = []
+        self.early_days: list[ET.Element] = []  # days before <conference>, read once it ends
+        self.problem: ProgramError | None = None
+        self.days_read = 0
+
+    def take(self, element: ET.Element) -> None:
+        """Read a <day> or <conference> (anything else is passed over)."""
+        if self.problem is not None:
+            return
+        try:
+            if element.tag == "day":
+                self.taken.append(element)
+                if self.builder is None:
+                    self.early_days.append(element)
+                else:
+                    self._read_day(element)
+            elif element.tag == "conference" and self.header is None:
+                self.taken.append(element)
+                self._begin_schedule(element)
+        except ProgramError as exc:
+            self.problem = exc
+
+    def took_only_children_of(self, root: ET.Element) -> bool:
+        children = {id(child) for child in root}
+        return all(id(element) in children for element in self.taken)
+
+    def _begin_schedule(self, conference: ET.Element) -> None:
+        self.header = {child.tag: (child.text or "").strip() for child in conference}
+        self.builder = ScheduleBuilder(
+            self.context, self.header.get("time_zone_name"), "time_zone_name"
         )
-    conference = root.find("conference")
-    if conference is None:
-        raise ProgramError("no <conference> element; not a frab schedule.xml")
-    header = {child.tag: (child.text or "").strip() for child in conference}
-    builder = ScheduleBuilder(context, header.get("time_zone_name"), "time_zone_name")
-    for index, day in enumerate(root.iterfind("day"), start=1):
-        _read_day(builder, day, index, header.get("day_change"))
-        day.clear()  # frees the day's elements now: peak memory stays near the tree's own
-    acronym = header.get("acronym")
-    name = header.get("title") or acronym or context.stem
-    return builder.finish(program_id(acronym, context.stem), name, header.get("venue") or None)
+        for day in self.early_days:
+            self._read_day(day)
+        self.early_days.clear()
+
+    def _read_day(self, day: ET.Element) -> None:
+        self.days_read += 1
+        _read_day(self.builder, day, self.days_read, self.header.get("day_change"))  # type: ignore[arg-type, union-attr]
+        day.clear()  # frees the day's elements now: memory holds one day of the tree
+
+    def finish(self, root: ET.Element) -> Program:
+        if root.tag != "schedule":
+            raise ProgramError(
+                f"the root element is <{root.tag}>, not <schedule>; not a frab schedule.xml"
+            )
+        if self.problem is not None:
+            raise self.problem
+        if self.builder is None or self.header is None:
+            raise ProgramError("no <conference> element; not a frab schedule.xml")
+        acronym = self.header.get("acronym")
+        name = self.header.get("title") or acronym or self.context.stem
+        ident = program_id(acronym, self.context.stem)
+        return self.builder.finish(ident, name, self.header.get("venue") or None)
 
 
-def read_xml(data: bytes) -> ET.Element:
-    """The root element of ``data``; entity declarations and malformed XML are refused."""
+_SCHEDULE_PARTS = frozenset({"day", "conference"})
+
+
+def _as_utf8_document(data: bytes) -> bytes:
+    """``data`` as an XML document that expat reads as UTF-8."""
     if data[:1].isspace():
         data = data.lstrip()  # generated files often start with a blank line: XML forbids it
     # planner.sources hands every parser UTF-8, converting Latin-1 or UTF-16 files first,
@@ -53,11 +135,7 @@ def read_xml(data: bytes) -> ET.Element:
     declared = _DECLARED_ENCODING.match(data, 0, 200)
     if declared is not None and declared.group(2).lower() not in (b"utf-8", b"utf8"):
         data = declared.group(1) + b"utf-8" + declared.group(3) + data[declared.end() :]
-    _refuse_entity_declarations(data)
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ProgramError(f"not well-formed XML ({_describe(exc)})") from None
+    return data
 
 
 class _PrologRead(Exception):
@@ -109,37 +187,33 @@ def _read_day(
 ) -> None:
     label = f"<day {day.get('index') or index}>"
     frame = builder.day_frame(day.get("date"), day.get("start"), day.get("end"), label, day_change)
-    for room in day.iterfind("room"):
+    for room in day.findall("room"):  # findall with a plain tag runs in C, unlike iterfind
         room_name = (room.get("name") or "").strip()
         builder.add_room(room_name)
-        for event in room.iterfind("event"):
-            builder.add(_event(event, frame, room_name, f"{label}, room {room_name!r}"))
+        where = f"{label}, room {room_name!r}"
+        for event in room.findall("event"):
+            builder.add(_event(event, frame, room_name, where))
 
 
 def _event(event: ET.Element, frame: DayFrame, room_name: str, where: str) -> Event:
     # One pass over the children: this runs for every event of programs with tens of thousands.
     texts = {child.tag: child.text for child in event}
-    title = texts.get("title")
     number = event.get("id")
-    label = event_label(number, title, where)
     return Event(
-        label=label,
+        texts=texts,
+        number=number,
         ident=event.get("guid") or number or texts.get("slug"),
-        title=title,
         speakers=_speakers(event) if "persons" in texts else [],
-        kind=texts.get("type"),
-        subtitle=texts.get("subtitle"),
-        abstract=texts.get("abstract"),
-        description=texts.get("description"),
-        url=texts.get("url"),
         room=room_name or texts.get("room"),
         day=frame,
-        start=texts.get("start"),
-        date=texts.get("date"),
-        duration=texts.get("duration"),
-        end=texts.get("end"),
+        where=where,
     )
 
 
 def _speakers(event: ET.Element) -> list[str]:
-    return [person.text or "" for person in event.iterfind("persons/person")]
+    # Not iterfind("persons/person"): a path with a "/" goes through ElementPath in Python.
+    return [
+        person.text or ""
+        for persons in event.findall("persons")
+        for person in persons.findall("person")
+    ]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from planner import timezones
 from planner.errors import PlannerError, ProgramError
@@ -60,21 +62,22 @@ class DayFrame:
 class Event:
     """One event as a format module read it: text fields, not yet checked."""
 
-    label: str  # names the event in messages: 'event 12 "Opening"'
-    ident: str | None
-    title: str | None
+    # The event's own texts by their name in both formats: title, type, subtitle, abstract,
+    # description, url, date, start, duration, end; each text or None (or missing). Any
+    # mapping holding them: frab's texts of child elements by tag, or c3voc's event itself.
+    texts: Mapping[str, str | None]
+    number: str | None  # the file's own event number, for messages
+    ident: str | None  # the file's own id for the event: guid, number or slug
     speakers: list[str]
-    kind: str | None
-    subtitle: str | None
-    abstract: str | None
-    description: str | None
-    url: str | None
     room: str | None
     day: DayFrame
-    start: str | None
-    date: str | None
-    duration: str | None
-    end: str | None = None
+    where: str  # where the event sits, for messages about events without a number
+
+    @property
+    def label(self) -> str:
+        """Names the event in messages: 'event 12 "Opening"'."""
+        # Built only when a message needs it: most events of a big program never do.
+        return event_label(self.number, self.texts.get("title"), self.where)
 
 
 @dataclass(slots=True)
@@ -84,10 +87,19 @@ class _Tally:
     count: int = 0
     first: str = ""
 
-    def add(self, example: str) -> None:
+    def add(self, event: Event, detail: str = "") -> None:
         if not self.count:
-            self.first = example
+            self.first = _example(event) + detail
         self.count += 1
+
+
+class _Reading(NamedTuple):
+    """What an instant in ``date`` and a local ``start`` say together, worked out once per pair."""
+
+    instant: datetime
+    offset: timedelta | None  # the local offset they imply, counted when the file names no zone
+    disagreement: _Tally | None  # where the event is counted when they tell different stories
+    detail: str = ""  # added to the tally's example
 
 
 class ScheduleBuilder:
@@ -104,6 +116,9 @@ class ScheduleBuilder:
         self._ids = IdAllocator(self.notes)
         self._rooms: dict[str, None] = {}
         self._items: list[dict] = []
+        # Programs repeat the same few start times thousands of times: each is read once.
+        self._readings: dict[tuple[str, str | None], _Reading] = {}
+        self._localized: dict[datetime, tuple[datetime, str | None]] = {}
         self._local_offsets: Counter[timedelta] = Counter()
         self._other_offset = _Tally()
         self._zone_disagrees = _Tally()
@@ -183,43 +198,53 @@ class ScheduleBuilder:
             raise ProgramError(f"{event.label}: {exc}") from None
 
     def _item(self, event: Event) -> dict:
-        title = (event.title or "").strip()
+        texts = event.texts
+        title = (texts.get("title") or "").strip()
         if not title:
             raise ProgramError("has no title")
-        start, estimated_note = self._start_of(event)
-        end = self._end_of(event, start)
+        start, estimated_note = self._start_of(event, texts.get("date"), texts.get("start"))
+        end = self._end_of(start, texts.get("duration"), texts.get("end"))
         if end < start:
             raise ProgramError(f"ends ({end.isoformat()}) before it starts ({start.isoformat()})")
         speakers = [name.strip() for name in event.speakers if name and name.strip()]
         wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
-        ident = self._ids.claim(wanted or title_id(title, speakers), event.label)
+        ident = self._ids.claim(wanted or title_id(title, speakers), lambda: event.label)
         room = (event.room or "").strip() or None
         self.add_room(room)
         return {
             "id": ident,
-            "kind": kind_from_label(event.kind),
+            "kind": kind_from_label(texts.get("type")),
             "title": title,
             "speakers": speakers,
-            "abstract": _abstract(event),
+            "abstract": _abstract(texts),
             "start": start,
             "end": end,
             "room": room,
             "related": [],  # given, so that pydantic need not copy the default list
-            "url": (event.url or "").strip() or None,
+            "url": (texts.get("url") or "").strip() or None,
             "estimated": estimated_note is not None,
             "note": estimated_note,
         }
 
-    def _start_of(self, event: Event) -> tuple[datetime, str | None]:
-        date_text = (event.date or "").strip()
+    def _start_of(
+        self, event: Event, date_text: str | None, start: str | None
+    ) -> tuple[datetime, str | None]:
+        date_text = (date_text or "").strip()
         if len(date_text) > 10:  # a date and a time, not only a date
-            instant = self._parse_instant_or_none(date_text)
-            if instant is not None:
-                self._compare(event, instant, _clock_or_none(event.start))
-                return instant, None
-            # Without an offset it still names the calendar day, which beats guessing it.
-            return self._local(_parse_naive(date_text), event)
-        clock = _parse_clock(event.start, "start") if event.start else None
+            reading = self._readings.get((date_text, start))
+            if reading is None:
+                instant = self._parse_instant_or_none(date_text)
+                if instant is None:
+                    # Without an offset it still names the calendar day, which beats guessing it.
+                    return self._local(_parse_naive(date_text), event)
+                reading = self._read(instant, _clock_or_none(start))
+                self._readings[date_text, start] = reading
+            if reading.offset is not None:
+                self._local_offsets[reading.offset] += 1
+            if reading.disagreement is not None:
+                reading.disagreement.add(event, reading.detail)
+            return reading.instant, None
+        clock = _parse_clock(start, "start") if start else None
         if clock is None:
             raise ProgramError("has neither a date nor a start time")
         day = _parse_date(date_text) if date_text else event.day.date_of(clock[0])
@@ -233,18 +258,21 @@ class ScheduleBuilder:
                 f"has only a local time ({naive:%Y-%m-%d %H:%M}) and the file names no timezone; "
                 "give --program-tz ZONE (e.g. --program-tz Europe/Berlin)"
             )
-        moment, note = timezones.localize(naive, self.zone)
+        known = self._localized.get(naive)
+        if known is None:
+            known = self._localized[naive] = timezones.localize(naive, self.zone)
+        moment, note = known
         if note is not None:
             self.notes.append(f"{event.label}: {note}")
         return moment, note
 
-    def _end_of(self, event: Event, start: datetime) -> datetime:
-        if event.duration and event.duration.strip():
-            return start + _duration(event.duration)
-        if event.end:
-            end = self._parse_instant_or_none(event.end)
+    def _end_of(self, start: datetime, duration: str | None, end_text: str | None) -> datetime:
+        if duration and duration.strip():
+            return start + _duration(duration)
+        if end_text:
+            end = self._parse_instant_or_none(end_text)
             if end is None:
-                raise ProgramError(f"end {event.end!r} has no UTC offset")
+                raise ProgramError(f"end {end_text!r} has no UTC offset")
             return end
         raise ProgramError("has no duration")
 
@@ -261,28 +289,21 @@ class ScheduleBuilder:
     def _wall(self, instant: datetime) -> datetime:
         return timezones.to_zone(instant, self.zone) if self.zone else instant
 
-    def _compare(
-        self, event: Event, instant: datetime, clock: tuple[time, timedelta] | None
-    ) -> None:
-        """Note where the local ``start`` and the instant in ``date`` tell different stories."""
+    def _read(self, instant: datetime, clock: tuple[time, timedelta] | None) -> _Reading:
+        """Where the local ``start`` and the instant in ``date`` tell different stories."""
         if clock is None:
-            self._local_offsets[instant.utcoffset()] += 1  # type: ignore[index]
-            return
+            return _Reading(instant, instant.utcoffset(), None)
         wanted = (clock[0].hour, clock[0].minute)
         own = (instant.hour, instant.minute)
         if self.zone is None:
-            self._local_offsets[_implied_offset(instant, clock[0])] += 1
-            if wanted != own:
-                self._other_offset.add(_example(event))
-            return
+            other = self._other_offset if wanted != own else None
+            return _Reading(instant, _implied_offset(instant, clock[0]), other)
         local = timezones.to_zone(instant, self.zone)
         if wanted == (local.hour, local.minute):
-            if wanted != own:
-                self._other_offset.add(_example(event))
-        elif wanted == own:
-            self._zone_disagrees.add(_example(event))
-        else:
-            self._start_disagrees.add(f"{_example(event)} is {local:%H:%M} in {self.zone}")
+            return _Reading(instant, None, self._other_offset if wanted != own else None)
+        if wanted == own:
+            return _Reading(instant, None, self._zone_disagrees)
+        return _Reading(instant, None, self._start_disagrees, f" is {local:%H:%M} in {self.zone}")
 
     def _time_notes(self) -> list[str]:
         notes = []
@@ -347,17 +368,23 @@ def event_label(number: str | None, title: str | None, where: str) -> str:
 
 
 def _example(event: Event) -> str:
-    return f"{event.label}: start {(event.start or '').strip()}, date {(event.date or '').strip()}"
+    start, date_text = event.texts.get("start") or "", event.texts.get("date") or ""
+    return f"{event.label}: start {start.strip()}, date {date_text.strip()}"
 
 
 def _events(count: int) -> str:
     return "1 event" if count == 1 else f"{count} events"
 
 
-def _abstract(event: Event) -> str:
+def _abstract(texts: Mapping[str, str | None]) -> str:
     # A subtitle is plain text (a literal "<b>" in it is meant); abstracts hold HTML.
-    subtitle = " ".join((event.subtitle or "").split())
-    parts = [subtitle, html_to_text(event.abstract), html_to_text(event.description)]
+    subtitle = texts.get("subtitle")
+    subtitle = " ".join(subtitle.split()) if subtitle else ""
+    abstract = html_to_text(texts.get("abstract"))
+    description = html_to_text(texts.get("description"))
+    if not (subtitle or description):
+        return abstract  # the common case
+    parts = [subtitle, abstract, description]
     unique: list[str] = []
     for part in parts:
         if part and part not in unique:
