@@ -16,6 +16,7 @@ import icalendar
 import pytest
 import pytz
 import vobject
+from helpers.zones import offset_changes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,19 +131,7 @@ def unfolded_lines(data: bytes) -> list[str]:
 
 
 def zone_changes(zone: str, year: int) -> list[datetime]:
-    """The instants in ``year`` where zoneinfo's offset for ``zone`` changes (15-minute steps)."""
-    tz = ZoneInfo(zone)
-    found = []
-    day, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    while day < end:
-        following = day + timedelta(days=1)
-        if day.astimezone(tz).utcoffset() != following.astimezone(tz).utcoffset():
-            moment = day
-            while moment.astimezone(tz).utcoffset() == day.astimezone(tz).utcoffset():
-                moment += timedelta(minutes=15)
-            found.append(moment)
-        day = following
-    return found
+    return [moment for moment, _ in offset_changes(zone, year)]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers.zones import offset_changes
 
 from planner.export.vtimezone import (
     BodyMismatch,
@@ -34,19 +35,7 @@ def hours(value: float) -> timedelta:
 
 def zoneinfo_changes(zone: str, year: int) -> list[tuple[datetime, timedelta]]:
     """(naive UTC instant, new offset) wherever zoneinfo's offset changes in ``year``."""
-    tz = ZoneInfo(zone)
-    found = []
-    day, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    while day < end:
-        following = day + timedelta(days=1)
-        if day.astimezone(tz).utcoffset() != following.astimezone(tz).utcoffset():
-            moment = day
-            while moment.astimezone(tz).utcoffset() == day.astimezone(tz).utcoffset():
-                moment += timedelta(minutes=15)
-            after = moment.astimezone(tz).utcoffset()
-            found.append((moment.replace(tzinfo=None), after))
-        day = following
-    return found
+    return [(moment.replace(tzinfo=None), offset) for moment, offset in offset_changes(zone, year)]
 
 
 def body_lines(body: Vtimezone) -> list[str]:
