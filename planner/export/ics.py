@@ -25,6 +25,7 @@ from planner.errors import ExportError
 from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
 from planner.model import Item, sort_key
+from planner.sources.control_characters import CONTROL_CLASS
 
 if TYPE_CHECKING:
     from planner.agenda import Agenda
@@ -36,7 +37,7 @@ PERSONAL_CATEGORY = "personal"
 
 # Keeps TAB and LF. U+FEFF (a stray byte-order mark) goes too: icalendar drops it at the
 # start of a value, so a title beginning with one would not read back as written.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+_CONTROL = re.compile(f"[{CONTROL_CLASS}\ufeff]")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>\\^`{|}]+")
 
 

@@ -21,7 +21,9 @@ _CONTROL_CODES = [
     *range(0x7F, 0xA0),
     *range(0xD800, 0xE000),
 ]
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same set as a regular-expression class, for the .ics export's own clean-up too.
+CONTROL_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
 _DELETE_CONTROLS = str.maketrans(dict.fromkeys(_CONTROL_CODES))
 _ITEM_TEXTS = ("id", "title", "abstract", "room", "parent", "url", "note")
 _ITEM_LISTS = ("speakers", "related")
