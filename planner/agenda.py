@@ -130,7 +130,6 @@ def _read_stored(path: Path, program_id: str) -> _Stored:
 
 def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
     """Write under the lock: first the backup of an older version, then the agenda."""
-    _remove_leftover_temp_files(path)
     if stored.data is not None and stored.version < AGENDA_VERSION:
         keep_backup(path, stored.data, stored.version)
     write_agenda(path, agenda)
@@ -202,7 +201,11 @@ def _remove_leftover_temp_files(path: Path) -> None:
 
 @contextmanager
 def agenda_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive flock on ``<name>.lock`` beside the agenda."""
+    """Hold an exclusive flock on ``<name>.lock`` beside the agenda.
+
+    Taking the lock also clears what killed writers left, even when the command then changes
+    nothing (picking an already picked talk), so no temp file outlives the next command.
+    """
     import fcntl
 
     lock_path = path.with_name(path.name + ".lock")
@@ -213,6 +216,7 @@ def agenda_lock(path: Path) -> Iterator[None]:
         raise AgendaError(f"{lock_path}: cannot create the agenda's lock file ({_reason(exc)})")
     try:
         _wait_for_lock(fd, lock_path, fcntl)
+        _remove_leftover_temp_files(path)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

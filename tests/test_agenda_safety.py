@@ -218,7 +218,7 @@ def test_processes_killed_at_random_moments_leave_the_old_or_the_new_agenda(
     assert mid_command >= kills // 2
     assert temp_left >= 5
     assert run(path, "pick", "t00", program=program_path).exit_code == 0
-    assert temp_files(tmp_path) == []  # the next save removes what killed writers left
+    assert temp_files(tmp_path) == []  # the next locked command removes what killed writers left
 
 
 @pytest.mark.slow

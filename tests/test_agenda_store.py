@@ -107,7 +107,9 @@ def test_a_writer_killed_between_temp_file_and_replace_leaves_the_old_agenda(
     assert len(leftovers) == 1  # the kill landed after the temp file was written
     assert path.read_bytes() == before
     assert picked_ids(path) == ["alpha"]
-    assert run(path, "pick", "beta").exit_code == 0  # the leftover temp file is harmless
+    assert run(path, "pick", "alpha").exit_code == 0  # already picked: nothing to save
+    assert [entry.name for entry in tmp_path.iterdir() if entry.name.endswith(".tmp")] == []
+    assert run(path, "pick", "beta").exit_code == 0
     assert picked_ids(path) == ["alpha", "beta"]
 
 
