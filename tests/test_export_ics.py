@@ -226,6 +226,14 @@ def test_session_event_lists_its_talks_with_times(bundled: Program) -> None:
     assert description.count("\n  ") == 5
 
 
+def test_talks_in_the_description_that_cross_midnight_say_so(bundled: Program) -> None:
+    agenda = agenda_for(bundled, ["sparsity-tutorial"])
+    events = icalendar_events(export(bundled, agenda, "Europe/Berlin").data)
+    description = str(events["sparsity-tutorial@mlsys2022.planner"]["DESCRIPTION"])
+    assert "  23:45-00:45+1 Sparse deep neural network inference on FPGAs (Sitao" in description
+    assert "  00:45-01:00 Coffee break\n" in description
+
+
 def test_sequence_comes_from_the_pick(bundled: Program) -> None:
     item = bundled.item_map()["deeppool"]
     stale = Snapshot(

@@ -25,6 +25,7 @@ from planner.errors import ExportError
 from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
 from planner.model import Item, sort_key
+from planner.present import time_range
 from planner.sources.control_characters import CONTROL_CLASS
 
 if TYPE_CHECKING:
@@ -118,8 +119,7 @@ def _location(item: Item, program: Program) -> str:
 def _clock_range(item: Item, zone: str) -> str:
     if item.start is None or item.end is None:
         return "time to be announced"
-    start, end = timezones.to_zone(item.start, zone), timezones.to_zone(item.end, zone)
-    return f"{start:%H:%M}-{end:%H:%M}"
+    return time_range(item.start, item.end, zone)  # "23:45-00:45+1" across midnight
 
 
 def _children_lines(item: Item, look: _Lookup, depth: int = 1) -> list[str]:
