@@ -120,11 +120,19 @@ def parse(
         raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
     from planner.sources.common import collector_paused
-    from planner.sources.control_characters import escape_controls, remove_control_characters
+    from planner.sources.control_characters import (
+        escape_controls,
+        json_certainly_clean,
+        remove_control_characters,
+    )
 
     try:
         with collector_paused():
-            return remove_control_characters(module.parse(data, context))
+            program = module.parse(data, context)
+            # planner's own JSON holds its texts as they are: clean bytes mean clean texts.
+            if fmt == "native" and json_certainly_clean(data):
+                return program
+            return remove_control_characters(program)
     except PlannerError as exc:
         message = str(exc)
         if not message.startswith(context.label):

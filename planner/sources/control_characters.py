@@ -33,6 +33,26 @@ _SHOWN_IDS = 5
 _LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+# A JSON escape that may stand for a control character or a surrogate (tab and line feed
+# included, so this errs on the side of the full check).
+_CONTROL_ESCAPE = re.compile(rb"\\u(?:00[01]|007[fF]|00[89]|[dD][89a-fA-F])")
+
+
+def json_certainly_clean(data: bytes) -> bool:
+    """True when no string in these UTF-8 JSON bytes can hold a control character.
+
+    Three scans of the raw bytes take half the time of walking every text of a 20,000-item
+    program; a file that fails them (a CRLF line end is enough) gets the full check.
+    """
+    return (
+        len(data.translate(None, _CONTROL_BYTES)) == len(data)
+        and _C1_IN_UTF8.search(data) is None
+        and _CONTROL_ESCAPE.search(data) is None
+    )
+
+
 def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
