@@ -9,6 +9,7 @@ pytz) are imported inside the commands so that ``planner --help`` starts fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from datetime import datetime
@@ -63,12 +64,20 @@ class App:
         if self._program is None:
             from planner.sources import load
 
-            self._program = load(
-                self.program_source,
-                fmt=self.program_format,
-                zone=self.program_tz,
-                today=self.now().date(),
-            )
+            gc.disable()
+            try:
+                self._program = load(
+                    self.program_source,
+                    fmt=self.program_format,
+                    zone=self.program_tz,
+                    today=self.now().date(),
+                )
+            finally:
+                # The program lives as long as this process: frozen, its objects are left
+                # out of every later cycle collection, which otherwise walks all of them
+                # again and again (a third of a 20,000-item browse).
+                gc.freeze()
+                gc.enable()
         return self._program
 
     @property
