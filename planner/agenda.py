@@ -192,9 +192,11 @@ def keep_backup(path: Path, data: bytes, version: int) -> Path:
 
 
 def _remove_leftover_temp_files(path: Path) -> None:
-    # Every writer holds the lock while its temp file exists, so under the lock any temp
-    # file of this agenda was left by a writer that was killed before its replace.
-    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+    # Every agenda writer holds the lock while its temp file exists, so under the lock any
+    # temp file of this agenda was left by a writer killed before its replace. Exactly the
+    # eight random characters mkstemp uses: an export that happens to be named
+    # "<agenda>.ics" writes ".<agenda>.ics.XXXXXXXX.tmp" without this lock.
+    for leftover in path.parent.glob(f".{glob_escape(path.name)}.{'?' * 8}.tmp"):
         with suppress(OSError):
             leftover.unlink()
 
@@ -204,7 +206,8 @@ def agenda_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive flock on ``<name>.lock`` beside the agenda.
 
     Taking the lock also clears what killed writers left, even when the command then changes
-    nothing (picking an already picked talk), so no temp file outlives the next command.
+    nothing (picking an already picked talk), so no temp file outlives the next pick, drop,
+    add or settings command.
     """
     import fcntl
 

@@ -113,6 +113,17 @@ def test_a_writer_killed_between_temp_file_and_replace_leaves_the_old_agenda(
     assert picked_ids(path) == ["alpha", "beta"]
 
 
+def test_a_pick_leaves_the_temp_file_of_an_export_beside_the_agenda_alone(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    killed_writer = tmp_path / ".a.json.k1ll3d_x.tmp"
+    export_in_progress = tmp_path / ".a.json.ics.abcd1234.tmp"  # `export -o a.json.ics` running
+    killed_writer.write_text("half an agenda")
+    export_in_progress.write_text("BEGIN:VCALENDAR")
+    assert run(path, "pick", "alpha").exit_code == 0
+    assert not killed_writer.exists()
+    assert export_in_progress.read_text() == "BEGIN:VCALENDAR"
+
+
 BAD_AGENDAS = {
     "broken_json": b'{"version": 1, "program_id": "tiny2024", "picks": [',
     "empty": b"",
