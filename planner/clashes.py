@@ -158,12 +158,20 @@ def sweep_clashes(slots: Iterable[Slot], walk: WalkRule | None) -> list[FoundCla
 
 
 def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
-    """Yield (running, new, "overlap") and (walked-from, new, "next") pairs in one pass."""
+    """Yield (running, new, "overlap") and (walked-from, new, "next") pairs in one pass.
+
+    "next" pairs are consecutive: the slot(s) that finished last before the new one starts,
+    unless another slot started in between (the attendee walks to that one first).
+    """
     ordered = sorted(slots, key=lambda s: (s.start, -(s.end - s.start).total_seconds(), s.id))
     running: list[tuple[datetime, int, Slot]] = []  # heap by end
     last_end: datetime | None = None
     last_finished: list[Slot] = []
+    current_start: datetime | None = None
+    earlier_start: datetime | None = None  # the latest start before the current one
     for index, slot in enumerate(ordered):
+        if slot.start != current_start:
+            earlier_start, current_start = current_start, slot.start
         while running and running[0][0] <= slot.start:
             end, _, finished = heapq.heappop(running)
             if last_end is None or end > last_end:
@@ -173,7 +181,9 @@ def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
         for _, _, other in running:
             if not other.related_to(slot):
                 yield other, slot, "overlap"
-        for other in last_finished:
+        # A slot that started after those finished lies between: the walk is from it.
+        between = last_end is not None and earlier_start is not None and earlier_start >= last_end
+        for other in [] if between else last_finished:
             if not other.related_to(slot):
                 yield other, slot, "next"
         heapq.heappush(running, (slot.end, index, slot))
