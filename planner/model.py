@@ -171,6 +171,7 @@ class Program(BaseModel):
         for item in self.items:
             if item.parent is not None:
                 _check_parent(item, by_id)
+        _check_no_parent_loops(self.items, by_id)
         known_rooms = {room.name for room in self.rooms}
         for item in self.items:
             if item.room and item.room not in known_rooms:
@@ -209,6 +210,23 @@ def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
         raise ValueError(
             f"item {item.id!r} ({_span(item)}) lies outside its parent {parent.id!r} ({_span(parent)})"
         )
+
+
+def _check_no_parent_loops(items: list[Item], by_id: dict[str, Item]) -> None:
+    """Refuse a -> b -> a: each item's chain of parents must end at a top-level item."""
+    ends_at_top: set[str] = set()
+    for item in items:
+        chain: list[str] = []
+        current: Item | None = item
+        while current is not None and current.id not in ends_at_top:
+            if current.id in chain:
+                loop = " -> ".join([*chain[chain.index(current.id) :], current.id])
+                raise ValueError(
+                    f"items form a loop of parents ({loop}); an item cannot lie inside itself"
+                )
+            chain.append(current.id)
+            current = by_id.get(current.parent) if current.parent is not None else None
+        ends_at_top.update(chain)
 
 
 def _span(item: Item) -> str:

@@ -139,7 +139,8 @@ def parse(
             message = f"{context.label}: {message}"
         raise ProgramError(escape_controls(message)) from None  # one line, whatever the file held
     except _validation_error_type() as exc:
-        message = f"{context.label}: {describe_validation_error(exc)}"
+        item_ids = _native_item_ids(data) if fmt == "native" else []
+        message = f"{context.label}: {describe_validation_error(exc, item_ids)}"
         raise ProgramError(escape_controls(message)) from None
     except RecursionError:
         raise ProgramError(f"{context.label}: nested too deeply to be a program") from None
@@ -213,21 +214,53 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line for the first problem pydantic found, naming the item where it can."""
+# How to fix what pydantic says, for the mistakes people make writing a program by hand.
+_HINTS = {
+    "timezone_aware": "give the time with its offset, such as 2022-08-30T09:00:00-07:00",
+    "datetime_from_date_parsing": "write times as 2022-08-30T09:00:00-07:00",
+    "datetime_parsing": "write times as 2022-08-30T09:00:00-07:00",
+}
+
+
+def describe_validation_error(exc: ValidationError, item_ids: list[str] | None = None) -> str:
+    """One line for the first problem pydantic found, naming the item where it can.
+
+    ``item_ids`` are the ids of the file's items in order (when the caller knows them), so
+    that ``items[3].start`` can say which item that is.
+    """
     errors = exc.errors(include_url=False)
     first = errors[0]
-    location = _location(first.get("loc", ()), first.get("input"))
-    message = str(first.get("msg", "invalid"))
-    message = message.removeprefix("Value error, ")
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return f"{location}{message}{more}" if location else f"{message}{more}"
+    loc = tuple(first.get("loc", ()))
+    location = _location(loc)
+    ids = item_ids or []
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int) and loc[1] < len(ids):
+        location = location.replace(": ", f" (item {ids[loc[1]]!r}): ", 1)
+    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    hint = _HINTS.get(str(first.get("type")))
+    if hint:
+        message += f"; {hint}"
+    others = len(errors) - 1
+    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
+    return f"{location}{message}{more}"
 
 
-def _location(loc: tuple, value: object) -> str:
+def _location(loc: tuple) -> str:
     if not loc:
         return ""
     parts = []
     for part in loc:
         parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
     return "".join(parts).lstrip(".") + ": "
+
+
+def _native_item_ids(data: bytes) -> list[str]:
+    """The ids of a native file's items, read again on the error path only."""
+    import json
+
+    try:
+        items = json.loads(data).get("items")
+    except (ValueError, AttributeError, RecursionError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [str(item.get("id", "?"))[:80] if isinstance(item, dict) else "?" for item in items]
