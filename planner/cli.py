@@ -156,6 +156,7 @@ def warn(text: str) -> None:
     "--program",
     "program_source",
     envvar="PLANNER_PROGRAM",
+    show_envvar=True,
     default=DEFAULT_PROGRAM,
     show_default=True,
     metavar="SOURCE",
@@ -163,19 +164,33 @@ def warn(text: str) -> None:
 )
 @click.option(
     "--program-format",
+    envvar="PLANNER_PROGRAM_FORMAT",
+    show_envvar=True,
     type=click.Choice(["native", "daypage", "frab", "c3voc", "sitejson", "ics", "csv"]),
     help="Force the program format instead of detecting it from the content.",
 )
-@click.option("--program-tz", metavar="ZONE", help="Timezone of a program file that gives none.")
+@click.option(
+    "--program-tz",
+    envvar="PLANNER_PROGRAM_TZ",
+    show_envvar=True,
+    metavar="ZONE",
+    help="Timezone of a program file that gives none.",
+)
 @click.option(
     "--agenda",
     "agenda_option",
     envvar="PLANNER_AGENDA",
+    show_envvar=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Agenda file [default: <app dir>/agendas/<program-id>.json].",
 )
 @click.option(
-    "--tz", "display_tz", envvar="PLANNER_TZ", metavar="ZONE", help="Show times in this zone."
+    "--tz",
+    "display_tz",
+    envvar="PLANNER_TZ",
+    show_envvar=True,
+    metavar="ZONE",
+    help="Show times in this zone.",
 )
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context

@@ -14,7 +14,13 @@ from planner.sources import load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Unset what a developer's shell may set, so the bundled program and its own zone apply.
-CLEAN_ENV = {"PLANNER_PROGRAM": None, "PLANNER_TZ": None, "PLANNER_AGENDA": None}
+CLEAN_ENV = {
+    "PLANNER_PROGRAM": None,
+    "PLANNER_PROGRAM_FORMAT": None,
+    "PLANNER_PROGRAM_TZ": None,
+    "PLANNER_TZ": None,
+    "PLANNER_AGENDA": None,
+}
 
 
 def run(*args: str) -> Result:
@@ -59,6 +65,20 @@ def test_display_zone_moves_the_morning_session_to_berlin_evening() -> None:
     assert session["end"] == "2022-08-30T19:15:00+02:00"
     assert set(session) >= {"id", "kind", "title", "speakers", "start", "end", "room"}
     assert set(session) >= {"parent", "estimated", "note"}
+
+
+def test_every_global_option_has_an_environment_variable() -> None:
+    env = {
+        **CLEAN_ENV,
+        "PLANNER_PROGRAM": str(FIXTURES / "csv_naive_times.csv"),
+        "PLANNER_PROGRAM_FORMAT": "csv",
+        "PLANNER_PROGRAM_TZ": "Europe/Berlin",
+        "PLANNER_TZ": "Asia/Kolkata",
+    }
+    result = CliRunner().invoke(cli, ["talks"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Sunday 31 March 2024 (times in Asia/Kolkata, UTC+05:30)\n")
+    assert "[env var: PLANNER_PROGRAM_TZ]" in run("--help").stdout
 
 
 def test_show_by_id() -> None:
