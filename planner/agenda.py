@@ -573,19 +573,27 @@ def drop(agenda: Agenda, program: Program, ids: Iterable[str]) -> EditResult:
 
 
 def resolve_drop_id(agenda: Agenda, program: Program, text: str) -> str:
-    """The exact id meant: a pick (also a vanished one), a personal event, or a program item."""
-    own = [pick.id for pick in agenda.picks] + [event.id for event in agenda.events]
-    if text in own:
-        return text
+    """The exact id meant: a pick (also a vanished one), a personal event, or a program item.
+
+    Exact ids first (the agenda's, then the program's); then a prefix unique among the
+    agenda's own entries, since drop acts on the agenda; then one unique in the program.
+    """
     from planner.errors import NotFoundError
     from planner.query import resolve_id
 
+    own = [pick.id for pick in agenda.picks] + [event.id for event in agenda.events]
+    if text in own or any(item.id == text for item in program.items):
+        return text
+    prefixed = [entry for entry in own if entry.lower().startswith(text.lower())]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise NotFoundError(
+            f"id {text!r} is ambiguous in your agenda: it could be {', '.join(sorted(prefixed))}"
+        )
     try:
         return resolve_id(program, text).id
     except NotFoundError as exc:
-        prefixed = [entry for entry in own if entry.lower().startswith(text.lower())]
-        if len(prefixed) == 1:
-            return prefixed[0]
         raise NotFoundError(
             f"{exc}; your personal events: {', '.join(e.id for e in agenda.events) or 'none'}"
         ) from None

@@ -128,6 +128,25 @@ def test_an_unknown_id_to_drop_is_an_error_that_names_the_closest(program: Progr
         agenda.drop(picked(program, "outer"), program, ["outr"])
 
 
+def test_a_prefix_shared_by_two_personal_events_is_ambiguous(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    for start in ("2024-05-14 16:00", "2024-05-14 17:00"):
+        end = start[:-5] + str(int(start[-5:-3]) + 1) + ":00"
+        assert run(path, "add", "Coffee", "--start", start, "--end", end).exit_code == 0
+    result = run(path, "drop", "my-c")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: id 'my-c' is ambiguous in your agenda: it could be my-coffee, my-coffee-2\n"
+    )
+    assert len(read_agenda(path, "overlapping-talks").events) == 2
+
+
+def test_a_prefix_unique_in_the_agenda_drops_that_entry(program: Program) -> None:
+    # "partial" starts both partial-a and partial-b in the program, but only one is picked.
+    result = agenda.drop(picked(program, "outer", "partial-a"), program, ["partial"])
+    assert [(o.id, o.action) for o in result.outcomes] == [("partial-a", "dropped")]
+
+
 def test_picking_a_time_to_be_announced_item_is_allowed_and_said(program: Program) -> None:
     result = agenda.pick(Agenda(program_id=program.id), program, [program.item_map()["tba-talk"]])
     [outcome] = result.outcomes
