@@ -21,6 +21,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -644,7 +645,7 @@ def add_event(
     zone: str | None = None,
 ) -> EditResult:
     """Add a personal event with a fresh ``my-<slug>`` id."""
-    title = " ".join(title.split())
+    title = _one_line(title)
     if not title:
         raise PlannerError("a personal event needs a title, e.g. planner add 'Lunch with Bob' ...")
     if start.tzinfo is None or end.tzinfo is None:
@@ -656,7 +657,7 @@ def add_event(
         )
     new = agenda.model_copy(deep=True)
     event_id = new_event_id(title, new, program)
-    location = location.strip() if location and location.strip() else None
+    location = _one_line(location or "") or None
     new.events.append(
         PersonalEvent(id=event_id, title=title, start=start, end=end, location=location)
     )
@@ -668,8 +669,16 @@ def add_event(
     )
 
 
+def _one_line(text: str) -> str:
+    """What the attendee typed, safe to print: no terminal escapes, no line breaks."""
+    from planner.sources.control_characters import without_controls
+
+    return " ".join(without_controls(text).split())
+
+
 def new_event_id(title: str, agenda: Agenda, program: Program) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-") or "event"
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:40].strip("-") or "event"
     taken = agenda.pick_ids() | {e.id for e in agenda.events} | set(program.item_map())
     candidate = f"{EVENT_PREFIX}{slug}"
     number = 2

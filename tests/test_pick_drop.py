@@ -233,6 +233,21 @@ def test_add_gives_unique_personal_ids_that_never_clash_with_program_ids(program
     assert weird.agenda.events[0].id == "my-event"
 
 
+def test_what_the_attendee_types_is_kept_to_one_safe_line(program: Program) -> None:
+    item = program.item_map()["outer"]
+    result = agenda.add_event(
+        Agenda(program_id=program.id),
+        program,
+        "Café\x1b\x07 ☕",
+        item.start,
+        item.end,
+        "Room\nB\r\n(upstairs)",
+    )
+    [event] = result.agenda.events
+    assert (event.id, event.title, event.location) == ("my-cafe", "Café ☕", "Room B (upstairs)")
+    assert "\x1b" not in result.outcomes[0].message
+
+
 def test_a_personal_id_skips_program_ids_that_start_with_my() -> None:
     program = load(str(OVERLAPPING))
     program.items.append(program.items[0].model_copy(update={"id": "my-outer-talk"}))
