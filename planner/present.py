@@ -74,9 +74,14 @@ def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
     if not rows:
         return "No items match."
     id_width = min(max(len(label) for _, label in rows), MAX_ID_WIDTH)
+    spans = [
+        time_range(item.start, item.end, zone) + (ESTIMATED_MARK if item.estimated else " ")
+        for item, _ in rows
+    ]
+    span_width = max(14, *(len(span) + 1 for span in spans))  # "22:30-00:00+1~" needs 15
     lines: list[str] = []
     current_day: object = ()
-    for item, label in rows:
+    for (item, label), span in zip(rows, spans, strict=True):
         local_start = timezones.to_zone(item.start, zone) if item.start else None
         day = local_start.date() if local_start else None
         if day != current_day:
@@ -84,9 +89,8 @@ def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
                 lines.append("")
             lines.append(day_heading(local_start, zone) if local_start else "Time to be announced")
             current_day = day
-        span = time_range(item.start, item.end, zone) + (ESTIMATED_MARK if item.estimated else " ")
         room = item.room or "-"
-        lines.append(f"  {span:<14}{room:<16.16} {label:<{id_width}}  {item.title}")
+        lines.append(f"  {span:<{span_width}}{room:<16.16} {label:<{id_width}}  {item.title}")
     if any(item.estimated for item, _ in rows):
         lines.append("")
         lines.append(f"{ESTIMATED_MARK} time or room estimated (`planner show ID` says why)")

@@ -188,3 +188,13 @@ def test_an_unknown_zone_is_one_clear_error(pacific_agenda: Path) -> None:
     assert result.stderr.startswith(
         "Error: unknown timezone 'Europe/Berln'; did you mean Europe/Berlin"
     )
+
+
+def test_talks_across_midnight_keep_the_room_column_apart(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--tz", "Asia/Tokyo", "talks"], env={"PLANNER_PROGRAM": None, "PLANNER_TZ": None}
+    )
+    rows = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+    # "22:30-00:00+1~" (estimated, into the next day) widens the time column for every row.
+    assert rows[0].startswith("  22:30-00:00+1~ -                registration ")
+    assert rows[1].startswith("  00:00-02:15    Room 204         telemetry-tutorial ")
