@@ -262,9 +262,9 @@ def test_cli_talks_with_program_tz() -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Sunday 31 March 2024 (times in Europe/Berlin, UTC+01:00)",
-        "  01:30-03:30   Foyer            early-bird-breakfast            Early bird breakfast",
-        "  10:00-10:45   Saal 1           talk-across-the-change-perlman  Talk across the change",
-        "  23:30-00:15+1 Saal 1           late-talk-goldwasser            Late talk",
+        "  01:30-03:30    Foyer            early-bird-breakfast            Early bird breakfast",
+        "  10:00-10:45    Saal 1           talk-across-the-change-perlman  Talk across the change",
+        "  23:30-00:15+1  Saal 1           late-talk-goldwasser            Late talk",
     ]
 
 
