@@ -30,12 +30,12 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from planner import timezones
 from planner.errors import AgendaError, PlannerError
 from planner.files import write_atomic
-from planner.model import Item, PersonalEvent, Program, sort_key
+from planner.model import Item, Moment, PersonalEvent, Program, sort_key
 
 AGENDA_VERSION = 2
 DEFAULT_WALK_MINUTES = 5
@@ -50,8 +50,8 @@ class Snapshot(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     room: str | None = None
 
     @classmethod
@@ -66,7 +66,7 @@ class Pick(BaseModel):
     snapshot: Snapshot
     sequence: int = Field(default=0, ge=0)  # rises whenever the item's time, room or title changed
     # When the attendee picked it; None for picks made before version 2 recorded it.
-    picked_at: AwareDatetime | None = None
+    picked_at: Moment | None = None
 
 
 class Settings(BaseModel):

@@ -10,7 +10,15 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
 
 from planner import timezones
 from planner.errors import ZoneError
@@ -54,7 +62,13 @@ def _moment_from_text(value: object) -> object:
     return value
 
 
-Moment = Annotated[AwareDatetime, BeforeValidator(_moment_from_text)]
+# Written with a numeric offset everywhere (pydantic would write UTC as "Z"), so files and
+# --json read the same way.
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_moment_from_text),
+    PlainSerializer(datetime.isoformat, when_used="json"),
+]
 
 
 class Room(BaseModel):

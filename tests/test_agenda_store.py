@@ -38,6 +38,17 @@ def picked_ids(path: Path, program_id: str = "tiny2024") -> list[str]:
     return [pick.id for pick in read_agenda(path, program_id).picks]
 
 
+def test_every_time_in_the_file_has_a_numeric_offset(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    result = CliRunner(env={"PLANNER_NOW": "2024-05-01T08:30:00+00:00"}).invoke(
+        cli, ["--program", str(TINY), "--agenda", str(path), "pick", "alpha"]
+    )
+    assert result.exit_code == 0, result.output
+    [pick] = json.loads(path.read_text())["picks"]
+    assert pick["picked_at"] == "2024-05-01T08:30:00+00:00"  # not "...Z"
+    assert not any(value.endswith("Z") for value in pick["snapshot"].values() if value)
+
+
 def test_a_missing_agenda_reads_as_empty_and_is_not_created_by_reading(tmp_path: Path) -> None:
     path = tmp_path / "agendas" / "tiny2024.json"
     assert read_agenda(path, "tiny2024") == Agenda(program_id="tiny2024")
