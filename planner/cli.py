@@ -85,7 +85,7 @@ class App:
         """The display zone: ``--tz``, else the program's own."""
         from planner.timezones import check_zone
 
-        return check_zone(self.display_tz) if self.display_tz else self.program.timezone
+        return check_zone(self.display_tz) if self.display_tz is not None else self.program.timezone
 
     def now(self) -> datetime:
         """The current instant; PLANNER_NOW (ISO 8601 with offset) pins it for tests and examples."""
@@ -553,7 +553,7 @@ def export(
 
     _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
     program = app.program
-    zone = None if utc else (timezones.check_zone(export_tz) if export_tz else app.zone)
+    zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
     current = agenda.read_agenda(app.agenda_path, program.id)
     found = sweep_agenda(program, current)
     clash_zone = zone or app.zone
@@ -602,7 +602,7 @@ def _ics_export(
 def _check_export_options(
     fmt: str, export_tz: str | None, utc: bool, alarm: int | None, name: str | None, show_all: bool
 ) -> None:
-    if utc and export_tz:
+    if utc and export_tz is not None:
         raise click.UsageError("give either --tz ZONE or --utc, not both")
     if fmt == "ics" and show_all:
         raise click.UsageError("--all applies to --format html only (a calendar holds your picks)")

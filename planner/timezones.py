@@ -52,7 +52,7 @@ def check_zone(name: str) -> str:
     """Return the catalogue spelling of ``name`` or raise ZoneError suggesting close names."""
     found = _catalogue().get(name.strip().lower()) if isinstance(name, str) else None
     if found is None:
-        hints = suggest_zones(name) if isinstance(name, str) else []
+        hints = suggest_zones(name) if isinstance(name, str) and name.strip() else []
         hint = (
             f"; did you mean {', '.join(hints)}?"
             if hints

@@ -198,3 +198,12 @@ def test_talks_across_midnight_keep_the_room_column_apart(tmp_path: Path) -> Non
     # "22:30-00:00+1~" (estimated, into the next day) widens the time column for every row.
     assert rows[0].startswith("  22:30-00:00+1~ -                registration ")
     assert rows[1].startswith("  00:00-02:15    Room 204         telemetry-tutorial ")
+
+
+@pytest.mark.parametrize(
+    "args", [["--tz", "", "talks"], ["export", "--tz", "", "-o", "-"]], ids=["global", "export"]
+)
+def test_an_empty_zone_name_is_an_error_not_the_default(args: list[str], tmp_path: Path) -> None:
+    result = run(PACIFIC, tmp_path / "a.json", *args)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: unknown timezone ''; use an IANA name such as Europe/Berlin\n"
