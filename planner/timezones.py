@@ -8,6 +8,7 @@ Names are checked against pytz's catalogue (it knows the aliases such as
 from __future__ import annotations
 
 import difflib
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
@@ -64,6 +65,59 @@ def check_zone(name: str) -> str:
 
 def is_utc(name: str) -> bool:
     return name in UTC_NAMES
+
+
+def calendar_name(name: str) -> str:
+    """The name to write into a calendar file for the checked zone ``name``.
+
+    pytz's common names as given (``US/Pacific``, ``Europe/Amsterdam``: every client knows
+    them, and a merged zone such as Europe/Bratislava keeps the city the attendee chose).
+    A deprecated alias becomes the zone it links to (``Chile/Continental`` ->
+    ``America/Santiago``): a client that does not know a name reads the VTIMEZONE body
+    instead, and KCalendarCore misreads bodies whose change falls at midnight.
+    """
+    import pytz
+
+    return name if name in pytz.common_timezones_set else canonical_name(name)
+
+
+def canonical_name(name: str) -> str:
+    """The zone an alias links to (``US/Pacific`` -> ``America/Los_Angeles``); others as given.
+
+    UTC keeps its short name.
+    """
+    links = _zone_links()
+    seen = {name}
+    while name in links and not is_utc(name):
+        name = links[name]
+        if name in seen:  # a broken table must not loop
+            break
+        seen.add(name)
+    return name
+
+
+@cache
+def _zone_links() -> dict[str, str]:
+    """Alias -> target from the ``L`` lines of tzdata.zi, in the order zoneinfo finds zones."""
+    import zoneinfo
+    from importlib import resources
+    from pathlib import Path
+
+    text = ""
+    for folder in zoneinfo.TZPATH:
+        candidate = Path(folder) / "tzdata.zi"
+        if candidate.is_file():
+            text = candidate.read_text(encoding="utf-8", errors="replace")
+            break
+    else:
+        with suppress(ModuleNotFoundError, OSError):
+            text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text("utf-8")
+    links = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "L":
+            links[parts[2]] = parts[1]
+    return links
 
 
 @cache

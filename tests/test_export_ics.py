@@ -92,6 +92,11 @@ def icalendar_events(data: bytes) -> dict[str, icalendar.Event]:
 
 def vobject_times(data: bytes) -> dict[str, tuple[datetime, datetime, str]]:
     """UID -> (start, end, summary) as vobject reads them, with times from the file's VTIMEZONE."""
+    # vobject keeps the first VTIMEZONE it ever saw for a TZID, for the whole process: forget
+    # them, so that each file is read with its own body, as a client reading one file does.
+    tzid_map = vars(vobject.icalendar)["__tzidMap"]
+    tzid_map.clear()
+    vobject.icalendar.registerTzid("UTC", vobject.icalendar.utc)
     calendar = vobject.readOne(data.decode("utf-8"))
     return {
         event.uid.value: (event.dtstart.value, event.dtend.value, event.summary.value)
@@ -467,11 +472,27 @@ def test_zone_whose_rules_changed_is_written_in_utc_with_a_warning() -> None:
     assert not export(later, all_picked(later), zone).utc
 
 
-def test_alias_names_are_written_as_given() -> None:
-    start = datetime(2023, 7, 1, 9, tzinfo=ZoneInfo("America/Los_Angeles"))
-    program = program_of("America/Los_Angeles", [(start, start + timedelta(hours=1))])
-    result = export(program, all_picked(program), "us/pacific")
-    assert "DTSTART;TZID=US/Pacific:20230701T090000" in unfolded_lines(result.data)
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [
+        ("us/pacific", "US/Pacific"),  # a common name: as given
+        ("Europe/Bratislava", "Europe/Bratislava"),  # merged into Europe/Prague: still as given
+        ("Chile/Continental", "America/Santiago"),  # deprecated: the zone it links to
+        ("America/Godthab", "America/Nuuk"),
+    ],
+)
+def test_common_names_are_written_as_given_and_deprecated_ones_as_their_zone(
+    asked: str, written: str
+) -> None:
+    # KCalendarCore does not know Chile/Continental, reads the VTIMEZONE instead and puts a
+    # talk on the evening of a midnight change an hour early; it knows America/Santiago.
+    start = datetime(2026, 4, 5, 20, tzinfo=ZoneInfo(written))
+    program = program_of(written, [(start, start + timedelta(hours=1))])
+    result = export(program, all_picked(program), asked)
+    lines = unfolded_lines(result.data)
+    assert f"DTSTART;TZID={written}:20260405T200000" in lines
+    assert f"TZID:{written}" in lines and f"X-WR-TIMEZONE:{written}" in lines
+    assert_same_instants(result.data, expected_times(program, all_picked(program)))
     assert_same_instants(result.data, expected_times(program, all_picked(program)))
 
 

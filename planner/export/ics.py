@@ -365,7 +365,7 @@ def to_ics(
     ``alarm_minutes`` None takes the agenda's default alarm setting. Raises ExportError
     when there is nothing to export.
     """
-    shown_zone = timezones.check_zone(zone) if zone is not None else "UTC"
+    shown_zone = timezones.calendar_name(timezones.check_zone(zone)) if zone is not None else "UTC"
     entries, left_out = _entries(program, agenda, shown_zone)
     if not entries:
         raise ExportError(_nothing_message(program, left_out))
