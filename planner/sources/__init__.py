@@ -156,17 +156,9 @@ def _to_utf8(data: bytes, context: SourceContext) -> bytes:
     """UTF-8 bytes without a byte-order mark; other encodings are converted and noted."""
     if data.startswith(b"\xef\xbb\xbf"):
         context.notes.append("file starts with a UTF-8 byte-order mark; ignored it")
-        return data[3:]
-    for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                raise ProgramError(
-                    f"{context.label}: starts like UTF-16 but does not decode"
-                ) from None
-            context.notes.append("file is UTF-16; read it as such")
-            return text.lstrip("\ufeff").encode("utf-8")
+        data = data[3:]  # the rest must still be UTF-8 (or gets the Latin-1 reading below)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _from_utf16(data, context)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -182,6 +174,15 @@ def _to_utf8(data: bytes, context: SourceContext) -> bytes:
         )
         return text.encode("utf-8")
     return data
+
+
+def _from_utf16(data: bytes, context: SourceContext) -> bytes:
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise ProgramError(f"{context.label}: starts like UTF-16 but does not decode") from None
+    context.notes.append("file is UTF-16; read it as such")
+    return text.lstrip("\ufeff").encode("utf-8")
 
 
 _JSON_KEY = re.compile(rb'"([A-Za-z_]+)"\s*:')
