@@ -290,35 +290,90 @@ def check_program(program: Program, *, zone: str | None = None) -> list[Finding]
     findings = [
         *_length_findings(program),
         *_parent_findings(program),
-        *_double_bookings(program, zone),
+        *double_bookings(program, zone=zone),
         *_estimate_findings(program),
         *(Finding("warning", "note", (), note) for note in program.notes),
     ]
     return sorted(findings, key=lambda f: (f.severity != "error",))
 
 
-def double_bookings(program: Program, *, zone: str | None = None) -> list[Clash]:
-    """Items overlapping in one room, except a parent and its own descendants."""
+# More overlapping pairs than this among one run of overlapping items in one room are told as
+# one finding naming the run: a feed that repeats a talk every minute, or a hall given to a
+# whole track at once, would otherwise print millions of pairs and never finish.
+MAX_PAIRS_PER_RUN = 50
+_SHOWN_IDS = 5
+
+
+def double_bookings(program: Program, *, zone: str | None = None) -> list[Finding]:
+    """Items overlapping in one room, except a parent and its own descendants, and posters.
+
+    Posters share their hall by design (each has its own board), so they are left out.
+    """
+    zone = zone or program.timezone
     by_id = program.item_map()
     by_room: dict[str, list[Slot]] = {}
     for item in program.items:
-        if item.room and item.start is not None and item.end is not None and item.end > item.start:
+        if item.kind == "poster" or not item.room or item.start is None or item.end is None:
+            continue
+        if item.end > item.start:
             by_room.setdefault(item.room, []).append(item_slot(item, by_id))
-    found: list[Clash] = []
+    found: list[Finding] = []
     for room, slots in by_room.items():
-        for clash in find_clashes(slots, None, zone or program.timezone):
-            message = f"{room} is double-booked: {clash.message}"
-            found.append(
-                Clash("room_double_booked", clash.items, clash.minutes, clash.estimated, message)
-            )
+        for run in _overlapping_runs(slots):
+            found.extend(_run_findings(room, run, zone))
     return found
 
 
-def _double_bookings(program: Program, zone: str) -> list[Finding]:
+def _overlapping_runs(slots: list[Slot]) -> Iterator[list[Slot]]:
+    """Maximal groups of slots chained by overlaps, in time order (singletons left out)."""
+    run: list[Slot] = []
+    run_end: datetime | None = None
+    for slot in sorted(slots, key=lambda s: (s.start, s.id)):
+        if run_end is not None and slot.start < run_end:
+            run.append(slot)
+            run_end = max(run_end, slot.end)
+            continue
+        if len(run) > 1:
+            yield run
+        run, run_end = [slot], slot.end
+    if len(run) > 1:
+        yield run
+
+
+def _run_findings(room: str, run: list[Slot], zone: str) -> list[Finding]:
+    pairs = []
+    for earlier, later, relation in _sweep(run):
+        clash = _time_clash(earlier, later) if relation == "overlap" else None
+        if clash is None:
+            continue
+        if len(pairs) == MAX_PAIRS_PER_RUN:
+            return [_crowded(room, run, zone)]
+        pairs.append(clash.worded(zone))
     return [
-        Finding("warning", clash.kind, clash.items, clash.message, clash.minutes)
-        for clash in double_bookings(program, zone=zone)
+        Finding(
+            "warning",
+            "room_double_booked",
+            clash.items,
+            f"{room} is double-booked: {clash.message}",
+            clash.minutes,
+        )
+        for clash in pairs
     ]
+
+
+def _crowded(room: str, run: list[Slot], zone: str) -> Finding:
+    ids = [slot.id for slot in run]
+    shown = ", ".join(ids[:_SHOWN_IDS]) + (
+        f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else ""
+    )
+    span = _span(run[0].start, max(slot.end for slot in run), zone)
+    return Finding(
+        "warning",
+        "room_overbooked",
+        tuple(ids),
+        f"{room} is double-booked many times over: {len(ids)} items overlap there ({span}), "
+        f"more than {MAX_PAIRS_PER_RUN} pairs: {shown}",
+    )
 
 
 def _length_findings(program: Program) -> list[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -45,6 +46,52 @@ def test_a_room_booked_twice_is_a_warning_with_the_overlap() -> None:
 def test_a_session_and_its_own_talks_share_their_room_without_a_finding() -> None:
     program = program_of("overlapping_talks")
     assert [f for f in check_program(program) if f.kind == "room_double_booked"] == []
+
+
+def hall_program(count: int, kind: str = "talk", minutes_apart: int = 1) -> Program:
+    """``count`` one-hour items in one hall, each starting ``minutes_apart`` after the last."""
+    items = []
+    for number in range(count):
+        start = datetime(2024, 5, 14, 9, tzinfo=timezone.utc) + timedelta(
+            minutes=number * minutes_apart
+        )
+        items.append(
+            Item(
+                id=f"i{number:04d}",
+                kind=kind,
+                title=f"Item {number}",
+                start=start,
+                end=start + timedelta(hours=1),
+                room="Hall",
+            )
+        )
+    return Program(id="hall", name="Hall", timezone="UTC", items=items)
+
+
+def test_posters_share_their_hall_without_a_finding() -> None:
+    assert check_program(hall_program(1500, kind="poster", minutes_apart=0)) == []
+
+
+def test_a_run_of_many_overlapping_items_is_one_finding_not_every_pair() -> None:
+    # 2,000 hour-long talks a minute apart: about 120,000 overlapping pairs.
+    [finding] = check_program(hall_program(2000))
+    assert (finding.severity, finding.kind, len(finding.items)) == (
+        "warning",
+        "room_overbooked",
+        2000,
+    )
+    assert finding.message == (
+        "Hall is double-booked many times over: 2000 items overlap there (Tue 09:00-Wed 19:19), "
+        "more than 50 pairs: i0000, i0001, i0002, i0003, i0004 and 1995 more"
+    )
+
+
+def test_a_few_overlaps_in_a_run_are_still_told_pair_by_pair() -> None:
+    # Ten talks, each overlapping the next by a minute: nine pairs, each its own finding.
+    findings = check_program(hall_program(10, minutes_apart=59))
+    assert [(f.kind, f.items, f.minutes) for f in findings] == [
+        ("room_double_booked", (f"i{n:04d}", f"i{n + 1:04d}"), 1) for n in range(9)
+    ]
 
 
 def test_zero_length_is_an_error_and_loader_notes_are_warnings() -> None:
