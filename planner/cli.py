@@ -255,8 +255,9 @@ def show(app: App, item: Item, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write here instead of stdout.",
 )
+@click.option("--force", is_flag=True, help="Overwrite FILE even if it is not a planner program.")
 @pass_app
-def import_(app: App, source: str, output: Path | None) -> None:
+def import_(app: App, source: str, output: Path | None, force: bool) -> None:
     """Convert any supported program file to planner's native JSON."""
     from planner.files import write_atomic
     from planner.sources import load
@@ -266,6 +267,11 @@ def import_(app: App, source: str, output: Path | None) -> None:
     if output is None:
         emit(text.rstrip("\n"))
         return
+    if output.exists() and not force and not _starts_with_any(output, PROGRAM_MARKERS):
+        raise PlannerError(
+            f"{output}: exists and is not a planner program (an agenda, the source itself?); "
+            "use --force to overwrite it, or -o another file"
+        )
     write_atomic(output, text.encode("utf-8"))
     warn(f"Wrote {output}: {program.name}, {len(program.items)} items, zone {program.timezone}")
 
@@ -495,6 +501,7 @@ def check(app: App, as_json: bool) -> None:
 # --- export command ---
 
 EXPORT_MARKERS = (b"PRODID:-//planner//", b'<meta name="generator" content="planner')
+PROGRAM_MARKERS = (b'"format": "planner-program"',)
 # An export prints every clash up to this many; a bigger agenda's clashes (a 2,000-pick one
 # has thousands) would bury the summary, so it gets the first few and a count.
 CLASH_WARNINGS_IN_FULL = 10
@@ -626,7 +633,7 @@ def _write_export(
     path = Path(output) if output else default
     if path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name with -o")
-    if path.exists() and not force and not _is_earlier_export(path):
+    if path.exists() and not force and not _starts_with_any(path, EXPORT_MARKERS):
         raise ExportError(
             f"{path}: exists and is not an earlier planner export; "
             "use --force to overwrite it, or -o another file"
@@ -635,13 +642,14 @@ def _write_export(
     emit(f"Wrote {path}: {summary}")
 
 
-def _is_earlier_export(path: Path) -> bool:
+def _starts_with_any(path: Path, markers: tuple[bytes, ...]) -> bool:
+    """Whether the file's first 4 KB hold one of ``markers`` (an earlier planner output)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError:
         return False  # unreadable: treat as foreign; --force still overwrites
-    return any(marker in head for marker in EXPORT_MARKERS)
+    return any(marker in head for marker in markers)
 
 
 def main() -> None:

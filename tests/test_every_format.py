@@ -102,3 +102,26 @@ def test_import_writes_native_json_that_lists_the_same_items(fmt: str, tmp_path:
     assert json.loads(again.output) == json.loads(direct.output)
     assert len(json.loads(direct.output)) == count
     assert json.loads(out.read_text(encoding="utf-8"))["id"] == program_id
+
+
+def test_import_overwrites_an_earlier_program_but_nothing_else_without_force(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    source = FIXTURES / "frab_offsets.xml"
+    out = tmp_path / "program.json"
+    assert runner.invoke(cli, ["import", str(source), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["import", str(source), "-o", str(out)]).exit_code == 0  # again
+
+    precious = tmp_path / "agenda.json"
+    precious.write_text('{"version": 2, "program_id": "x", "picks": []}\n')
+    refused = runner.invoke(cli, ["import", str(source), "-o", str(precious)])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"Error: {precious}: exists and is not a planner program (an agenda, the source "
+        "itself?); use --force to overwrite it, or -o another file\n"
+    )
+    assert precious.read_text() == '{"version": 2, "program_id": "x", "picks": []}\n'
+    forced = runner.invoke(cli, ["import", str(source), "-o", str(precious), "--force"])
+    assert forced.exit_code == 0
+    assert json.loads(precious.read_text())["id"] == "pyconin2024"
