@@ -9,7 +9,8 @@ library does the job on the POSIX systems planner runs on, so a dependency such 
 ``filelock`` would add nothing but an install. The lock file is never deleted,
 because deleting a lock file lets two writers lock two different files.
 
-Versions: 1 had no ``picked_at``; 2 records when each pick was made. An older file is
+Versions: 1 had no ``picked_at``; 2 records when each pick was made; 3 records what the
+last export wrote for a changed item (``exported``), so that SEQUENCE never falls. An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
@@ -37,7 +38,7 @@ from planner.errors import AgendaError, PlannerError
 from planner.files import write_atomic
 from planner.model import Item, Moment, PersonalEvent, Program, sort_key
 
-AGENDA_VERSION = 2
+AGENDA_VERSION = 3
 DEFAULT_WALK_MINUTES = 5
 LOCK_TIMEOUT_SECONDS = 15.0
 EVENT_PREFIX = "my-"
@@ -64,9 +65,17 @@ class Pick(BaseModel):
 
     id: str
     snapshot: Snapshot
-    sequence: int = Field(default=0, ge=0)  # rises whenever the item's time, room or title changed
+    # The .ics SEQUENCE: rises each time an export or a re-pick meets a new time, room or title.
+    sequence: int = Field(default=0, ge=0)
     # When the attendee picked it; None for picks made before version 2 recorded it.
     picked_at: Moment | None = None
+    # The item as the last export wrote it, when that differed from the snapshot (a change the
+    # attendee has not confirmed by picking again); None when exports wrote the snapshot.
+    exported: Snapshot | None = None
+
+    def written(self) -> Snapshot:
+        """The item as calendars last received it (or will, on the first export)."""
+        return self.exported or self.snapshot
 
 
 class Settings(BaseModel):
@@ -79,7 +88,7 @@ class Settings(BaseModel):
 class Agenda(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[2] = AGENDA_VERSION
+    version: Literal[3] = AGENDA_VERSION
     program_id: str
     picks: list[Pick] = []
     events: list[PersonalEvent] = []
@@ -296,7 +305,12 @@ def _from_v1(raw: dict) -> dict:
     return {**raw, "version": 2}
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1}
+def _from_v2(raw: dict) -> dict:
+    # Version 2 has the same fields minus exported: no export has been recorded yet.
+    return {**raw, "version": 3}
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2}
 OLDEST_VERSION = min(MIGRATIONS)
 
 
@@ -429,18 +443,44 @@ def _pick_order(pick: Pick, by_id: dict[str, Item]) -> tuple[bool, datetime | No
 
 
 def sequence_of(pick: Pick, item: Item | None) -> int:
-    """The change counter for export: one more than stored while a change is not yet re-picked."""
-    # Field by field: the same test as Snapshot.of(item) == pick.snapshot without validating a
-    # new Snapshot for each of an export's thousands of picks.
-    seen = pick.snapshot
-    if item is None or (seen.title, seen.start, seen.end, seen.room) == (
+    """The SEQUENCE to export: one more than stored when the item differs from what calendars
+    last received (``record_export`` then stores it, so it never falls)."""
+    if item is None or _same(pick.written(), item):
+        return pick.sequence
+    return pick.sequence + 1
+
+
+def _same(seen: Snapshot, item: Item) -> bool:
+    # Field by field: the same test as Snapshot.of(item) == seen without validating a new
+    # Snapshot for each of an export's thousands of picks.
+    return (seen.title, seen.start, seen.end, seen.room) == (
         item.title,
         item.start,
         item.end,
         item.room,
-    ):
-        return pick.sequence
-    return pick.sequence + 1
+    )
+
+
+def record_export(agenda: Agenda, program: Program) -> EditResult:
+    """The agenda after an .ics export: each exported pick whose item changed since calendars
+    last received it keeps the raised SEQUENCE and what was written."""
+    new = agenda.model_copy(deep=True)
+    exported = {item.id: item for item in exported_items(program, new)}
+    for pick in new.picks:
+        item = exported.get(pick.id)
+        if item is not None and not _same(pick.written(), item):
+            pick.sequence += 1
+            pick.exported = Snapshot.of(item)
+    return EditResult(new, [])
+
+
+def export_pending(agenda: Agenda, program: Program) -> bool:
+    """Whether an .ics export of this agenda raises some SEQUENCE (so must be recorded)."""
+    exported = {item.id: item for item in exported_items(program, agenda)}
+    return any(
+        pick.id in exported and not _same(pick.written(), exported[pick.id])
+        for pick in agenda.picks
+    )
 
 
 # --- changing the agenda: pure functions returning the new agenda and what happened -----
@@ -550,8 +590,10 @@ def _refresh(existing: Pick, item: Item, zone: str) -> Outcome:
     seen = changes_of(existing.snapshot, item, zone)
     if not seen:
         return Outcome(item.id, "refreshed", f"{item.id} is already picked and up to date")
+    if not _same(existing.written(), item):  # not already raised by an export
+        existing.sequence += 1
     existing.snapshot = Snapshot.of(item)
-    existing.sequence += 1
+    existing.exported = None
     what = "; ".join(change.message for change in seen)
     return Outcome(item.id, "refreshed", f"{item.id} is already picked; noted the change: {what}")
 

@@ -575,6 +575,11 @@ def export(
     else:
         data, summary, notes = _ics_export(app, current, zone, alarm, name)
     _write_export(data, output, Path("exports") / f"{program.id}-agenda.{fmt}", summary, force)
+    if fmt == "ics" and agenda.export_pending(current, program):
+        # Remember the raised SEQUENCEs, so that the next export never writes a lower one.
+        agenda.update_agenda(
+            app.agenda_path, program.id, lambda latest: agenda.record_export(latest, program)
+        )
     for line in notes + _clash_warnings(found, clash_zone):
         warn(line)
 

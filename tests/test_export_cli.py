@@ -150,3 +150,44 @@ def test_output_that_is_a_folder_is_an_error(run, tmp_path: Path) -> None:
     run("pick", "deeppool")
     (tmp_path / "out").mkdir()
     assert "is a folder" in one_error_line(run("export", "-o", "out"))
+
+
+def moved_tiny(tmp_path: Path, start: str, end: str) -> Path:
+    """The tiny program with the keynote gamma moved to ``start``-``end`` (same day, same zone)."""
+    import json
+
+    data = json.loads(TINY.read_text())
+    gamma = next(item for item in data["items"] if item["id"] == "gamma")
+    day, offset = gamma["start"][:11], gamma["start"][19:]
+    gamma["start"], gamma["end"] = f"{day}{start}:00{offset}", f"{day}{end}:00{offset}"
+    path = tmp_path / f"tiny-{start.replace(':', '')}.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def exported_sequence(run, program: Path) -> int:
+    result = run("--program", str(program), "export", "-o", "-")
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("SEQUENCE:")]
+    return int(line.removeprefix("SEQUENCE:"))
+
+
+def test_sequence_rises_with_every_change_exported_and_never_falls(run, tmp_path: Path) -> None:
+    import json
+
+    original = json.loads(TINY.read_text())
+    first = next(item for item in original["items"] if item["id"] == "gamma")
+    at_first = (first["start"][11:16], first["end"][11:16])
+    assert run("--program", str(TINY), "pick", "gamma").exit_code == 0
+    agenda_file = tmp_path / "agenda.json"
+    unchanged = agenda_file.read_bytes()
+    assert exported_sequence(run, TINY) == 0
+    assert agenda_file.read_bytes() == unchanged  # nothing to remember
+
+    moved = [moved_tiny(tmp_path, "12:00", "13:00"), moved_tiny(tmp_path, "14:00", "15:00")]
+    assert [exported_sequence(run, program) for program in moved] == [1, 2]
+    assert exported_sequence(run, moved[1]) == 2  # the same again: no rise
+    back = moved_tiny(tmp_path, *at_first)
+    assert exported_sequence(run, back) == 3  # moved back to where it was picked: still a change
+    assert run("--program", str(back), "pick", "gamma").exit_code == 0  # confirms what was sent
+    assert exported_sequence(run, back) == 3
