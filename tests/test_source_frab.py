@@ -153,6 +153,15 @@ def test_days_past_midnight_put_small_hours_on_the_next_date() -> None:
     assert program.notes == []
 
 
+def test_a_day_whose_start_and_end_have_no_offset_still_runs_past_midnight() -> None:
+    # <day start="2024-12-27T11:00:00" end="2024-12-28T04:00:00">: the conference's own clock.
+    program = load_fixture("frab_day_bounds_without_offset.xml")
+    assert [(item.title, item.start) for item in program.items] == [
+        ("Evening", at("2024-12-27T23:00:00+01:00")),
+        ("Night", at("2024-12-28T02:00:00+01:00")),
+    ]
+
+
 def test_dates_without_offsets_are_local_times_in_the_zone() -> None:
     program = load_fixture("frab_naive_dates.xml")
     assert [(item.title, item.start, item.end) for item in program.items] == [

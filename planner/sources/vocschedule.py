@@ -175,11 +175,7 @@ class ScheduleBuilder:
         day = _parse_date(day_text) if day_text else None
         if not (start_text and end_text):
             return DayFrame(day)
-        first = self._parse_instant_or_none(start_text)
-        last = self._parse_instant_or_none(end_text)
-        if first is None or last is None:
-            return DayFrame(day)
-        first_local, last_local = self._wall(first), self._wall(last)
+        first_local, last_local = self._day_bound(start_text), self._day_bound(end_text)
         day = day or first_local.date()
         if last_local.date() > day:
             return DayFrame(day, first_local.time(), last_local.time())
@@ -285,6 +281,15 @@ class ScheduleBuilder:
         except ValueError:
             raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
         return value if value.tzinfo is not None else None
+
+    def _day_bound(self, text: str) -> datetime:
+        """A day's start or end as local wall-clock time; without an offset it already is one
+        (files that give ``start="2024-12-27T11:00:00"`` mean the conference's clock)."""
+        try:
+            value = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
+        return self._wall(value) if value.tzinfo is not None else value
 
     def _wall(self, instant: datetime) -> datetime:
         return timezones.to_zone(instant, self.zone) if self.zone else instant
