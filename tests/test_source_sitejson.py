@@ -161,7 +161,7 @@ def test_sniffed_by_its_keys() -> None:
             b'{"results": [{"id": 7, "name": "T", "starttime": "2024-07-23T10:30:00",'
             b' "endtime": "2024-07-23T10:35:00"}]}',
             "results[0] (id 7): \"starttime\" '2024-07-23T10:30:00' is not an ISO 8601 time with "
-            "a UTC offset",
+            "a UTC offset; give --program-tz ZONE for times without one",
         ),
         (
             b'{"results": [{"id": 7, "name": "T", "authors": "Ada"}]}',
@@ -173,6 +173,22 @@ def test_bad_files_raise_one_program_error_naming_the_result(content: bytes, mes
     with pytest.raises(ProgramError) as error:
         parse(content, SourceContext(label="site.json", stem="site"), fmt="sitejson")
     assert str(error.value) == f"site.json: {message}"
+
+
+def test_times_without_an_offset_are_read_in_program_tz() -> None:
+    content = (
+        b'{"results": [{"id": 7, "name": "T", "eventtype": "Oral",'
+        b' "starttime": "2024-03-31T02:30:00", "endtime": "2024-03-31T04:30:00"}]}'
+    )
+    context = SourceContext(label="site.json", stem="site")
+    program = parse(content, context, fmt="sitejson", zone="Europe/Vienna")
+    [item] = program.items
+    # 02:30 does not exist that night in Vienna: moved forward by the gap, and said.
+    assert (item.start.isoformat(), item.end.isoformat()) == (
+        "2024-03-31T03:30:00+02:00",
+        "2024-03-31T04:30:00+02:00",
+    )
+    assert any("results[0] (id 7): " in note and "02:30" in note for note in program.notes)
 
 
 def test_an_end_before_the_start_is_refused_naming_the_item() -> None:

@@ -54,7 +54,8 @@ def parse(data: bytes, context: SourceContext) -> Program:
     results, count = _results_of(document)
     notes = list(context.notes)
     ids = IdAllocator(notes)
-    read = [_read_result(raw, index, ids, notes) for index, raw in enumerate(results)]
+    local = _LocalTimes(context.zone, notes)
+    read = [_read_result(raw, index, ids, notes, local) for index, raw in enumerate(results)]
     _link_related(read)
     items = [entry.item for entry in read]
     _note_shortfall(document, count, len(results), notes)
@@ -101,7 +102,9 @@ def _results_of(document: Any) -> tuple[list[Any], int | None]:
     return results, count
 
 
-def _read_result(raw: Any, index: int, ids: IdAllocator, notes: list[str]) -> _Result:
+def _read_result(
+    raw: Any, index: int, ids: IdAllocator, notes: list[str], local: _LocalTimes
+) -> _Result:
     where = f"results[{index}]"
     if not isinstance(raw, dict):
         raise ProgramError(f"{where} is {type(raw).__name__}, expected an object")
@@ -112,7 +115,7 @@ def _read_result(raw: Any, index: int, ids: IdAllocator, notes: list[str]) -> _R
         raise ProgramError(f'{where} has no "name" (the paper title)')
     eventtype = _text(raw, "eventtype", where)
     speakers = _authors(raw.get("authors"), where)
-    start, end, estimated = _times(raw, where)
+    start, end, estimated = _times(raw, where, local)
     uid = _text(raw, "uid", where)
     wanted = _item_id(site_id, uid, eventtype, title, speakers)
     item = Item(
@@ -161,9 +164,11 @@ def _authors(raw: Any, where: str) -> list[str]:
     return names
 
 
-def _times(raw: dict[str, Any], where: str) -> tuple[datetime | None, datetime | None, bool]:
-    start = _instant(raw.get("starttime"), "starttime", where)
-    end = _instant(raw.get("endtime"), "endtime", where)
+def _times(
+    raw: dict[str, Any], where: str, local: _LocalTimes
+) -> tuple[datetime | None, datetime | None, bool]:
+    start = local.instant(raw.get("starttime"), "starttime", where)
+    end = local.instant(raw.get("endtime"), "endtime", where)
     if start is not None and end is None:
         return start, start, True  # a start with no published end: keep it, flagged
     if start is None:
@@ -171,17 +176,40 @@ def _times(raw: dict[str, Any], where: str) -> tuple[datetime | None, datetime |
     return start, end, False
 
 
-def _instant(value: Any, field: str, where: str) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ProgramError(f'{where}: "{field}" is {value!r}, expected an ISO 8601 time')
+@dataclass
+class _LocalTimes:
+    """Reads the sites' times: with their offset, or in --program-tz when they have none."""
+
+    zone: str | None
+    notes: list[str]
+
+    def instant(self, value: Any, field: str, where: str) -> datetime | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ProgramError(f'{where}: "{field}" is {value!r}, expected an ISO 8601 time')
+        try:
+            return timezones.parse_aware(value)
+        except ValueError:
+            pass
+        naive = _naive_or_none(value)
+        if naive is None or self.zone is None:
+            hint = "; give --program-tz ZONE for times without one" if naive else ""
+            raise ProgramError(
+                f'{where}: "{field}" {value!r} is not an ISO 8601 time with a UTC offset{hint}'
+            )
+        moment, note = timezones.localize(naive, self.zone)
+        if note is not None:
+            self.notes.append(f"{where}: {note}")
+        return moment
+
+
+def _naive_or_none(value: str) -> datetime | None:
     try:
-        return timezones.parse_aware(value)
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise ProgramError(
-            f'{where}: "{field}" {value!r} is not an ISO 8601 time with a UTC offset'
-        ) from None
+        return None
+    return parsed if parsed.tzinfo is None else None
 
 
 def _item_id(site_id: str, uid: str, eventtype: str, title: str, speakers: list[str]) -> str:
