@@ -255,6 +255,13 @@ def test_bad_files_raise_one_program_error_naming_the_row(text: str, message: st
 # --- command line ---
 
 
+def test_an_abstract_longer_than_pythons_csv_cell_limit_loads() -> None:
+    long_abstract = "word " * 60_000  # 300 KB; csv refuses cells over 128 KB by default
+    text = f'title,start,end,room,abstract\nT,2024-06-10T10:00+02:00,11:00,R,"{long_abstract}"\n'
+    program = parse(text.encode(), SourceContext(label="long.csv", stem="long"))
+    assert program.items[0].abstract == long_abstract.strip()
+
+
 def test_cli_talks_with_program_tz() -> None:
     result = run(
         "--program", fixture("csv_naive_times.csv"), "--program-tz", "Europe/Berlin", "talks"

@@ -75,6 +75,9 @@ def parse(data: bytes, context: SourceContext) -> Program:
 
 
 def _read_rows(text: str, notes: list[str]) -> list[Row]:
+    # Python's csv refuses cells over 128 KB; a long abstract may be longer. The whole file is
+    # already in memory and capped (planner.sources.MAX_PROGRAM_BYTES), so a cell may be too.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = _header(_next_record(records, 1) or [], notes)
     rows = []
