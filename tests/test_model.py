@@ -84,3 +84,15 @@ def test_a_hand_written_file_error_names_the_item_and_the_fix(tmp_path: Path) ->
         f"Error: {path}: items[1].start (item 'b'): Input should have timezone info; "
         "give the time with its offset, such as 2022-08-30T09:00:00-07:00\n"
     )
+
+
+def test_an_agenda_given_as_the_program_is_named_as_such(tmp_path: Path) -> None:
+    agenda = tmp_path / "agenda.json"
+    runner = CliRunner(env={"PLANNER_PROGRAM": None, "PLANNER_TZ": None})
+    assert runner.invoke(cli, ["--agenda", str(agenda), "pick", "deeppool"]).exit_code == 0
+    result = runner.invoke(cli, ["--program", str(agenda), "talks"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {agenda}: this is a planner agenda, not a program; give it with --agenda, "
+        "and the program it belongs to with --program\n"
+    )
