@@ -164,6 +164,9 @@ def _to_utf8(data: bytes, context: SourceContext) -> bytes:
     except UnicodeDecodeError as exc:
         if b"\x00" in data[:4096]:
             raise ProgramError(f"{context.label}: binary data, not a program file") from None
+        declared = _declared_xml_encoding(data)
+        if declared is not None:
+            return _from_declared(data, declared, context)
         text = data.decode("latin-1")
         if any("\x80" <= ch <= "\x9f" for ch in text):
             raise ProgramError(
@@ -174,6 +177,36 @@ def _to_utf8(data: bytes, context: SourceContext) -> bytes:
         )
         return text.encode("utf-8")
     return data
+
+
+_XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _declared_xml_encoding(data: bytes) -> str | None:
+    """The encoding an XML declaration names, when Python knows it and it is not Latin-1
+    (Latin-1 files take the common Latin-1 reading, with its check for C1 bytes)."""
+    import codecs
+
+    found = _XML_ENCODING.match(data[:1024])
+    if found is None:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return None if name in ("latin-1", "iso8859-1", "utf-8") else name
+
+
+def _from_declared(data: bytes, codec: str, context: SourceContext) -> bytes:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ProgramError(
+            f"{context.label}: not {codec} as its XML declaration says (byte {exc.start}); "
+            "save the file as UTF-8"
+        ) from None
+    context.notes.append(f"file is {codec}, as its XML declaration says; read it as such")
+    return text.encode("utf-8")
 
 
 def _from_utf16(data: bytes, context: SourceContext) -> bytes:
