@@ -249,6 +249,44 @@ def test_unbounded_rules_stop_at_the_programs_last_day_and_the_occurrence_cap() 
     ]
 
 
+def test_rules_with_an_end_are_cut_at_the_programs_last_day_and_a_year_and_say_so(
+    tmp_path: Path,
+) -> None:
+    feed = tmp_path / "bounded.ics"
+    feed.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:UTC\n"
+        "BEGIN:VEVENT\nUID:talk\nSUMMARY:Talk\nDTSTART:20240305T090000Z\nDURATION:PT1H\n"
+        "END:VEVENT\n"
+        "BEGIN:VEVENT\nUID:coffee\nSUMMARY:Coffee\nDTSTART:20240303T080000Z\nDURATION:PT1H\n"
+        "RRULE:FREQ=DAILY;COUNT=10\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:inside\nSUMMARY:Inside\nDTSTART:20240304T080000Z\nDURATION:PT1H\n"
+        "RRULE:FREQ=DAILY;UNTIL=20240305T235959Z\nEND:VEVENT\n"
+        "END:VCALENDAR\n"
+    )
+    program = load(str(feed))
+    assert [item.id for item in program.items if item.id.startswith("coffee")] == [
+        "coffee-20240303",
+        "coffee-20240304",
+        "coffee-20240305",
+    ]
+    assert len([item for item in program.items if item.id.startswith("inside")]) == 2
+    assert program.notes[:1] == [
+        "event at line 10 (UID coffee): repeats past the program's last day "
+        "(2024-03-05); expanded it up to that day"
+    ]
+    assert not any("inside" in note for note in program.notes)  # it ends within the program
+
+    yearly = tmp_path / "weekly.ics"
+    yearly.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:UTC\n"
+        "BEGIN:VEVENT\nUID:weekly\nSUMMARY:Weekly\nDTSTART:20240301T090000Z\nDURATION:PT1H\n"
+        "RRULE:FREQ=WEEKLY;UNTIL=20261231T000000Z\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    weekly = load(str(yearly))
+    assert len(weekly.items) == 53
+    assert "repeats for more than a year; expanded its first year only" in weekly.notes[0]
+
+
 def test_a_rule_that_never_matches_in_a_feed_without_single_events_ends(tmp_path: Path) -> None:
     feed = tmp_path / "never.ics"
     feed.write_text(

@@ -4,8 +4,9 @@ Occurrences are computed as wall-clock times in the series' zone (as RFC 5545 sa
 a weekly 10:00 stays at 10:00 across a DST change) by dateutil.rrule, then turned into
 instants by the caller. Limits, so that no rule can hang or fill memory:
 
-- A series without COUNT or UNTIL runs to the end of the program's last day (the last
-  day any single event of the feed touches); with no single events, for one year.
+- Every series runs at most to the end of the program's last day (the last day any single
+  event of the feed touches); with no single events, for one year. A series that goes on
+  past that (COUNT, UNTIL, or no end at all) is cut there, with a note.
 - No series expands over more than one year from its DTSTART, and all series together
   over at most five years (a feed of many year-long series is not a conference program).
 - A rule that cannot match in its window is never handed to dateutil (ics_rule_days),
@@ -85,15 +86,38 @@ def expand(
     limit = _limit(series, program_end, bounded, notes)
     limit = _spend_span(series, limit, budget)
     found = {series.start, *series.extra}
+    generated = 0
     for moment in _merged(series, limit):
         if moment in found:
             continue
         if budget.occurrences <= 0:
             budget.exhausted_at = budget.exhausted_at or series.where
-            break
+            return sorted(found - series.excluded)
         found.add(moment)
+        generated += 1
         budget.occurrences -= 1
+    if bounded and _goes_on_after(series, limit, generated):
+        notes.append(_cut_note(series, limit))
     return sorted(found - series.excluded)
+
+
+def _goes_on_after(series: Series, limit: datetime, generated: int) -> bool:
+    """Whether a series with COUNT or UNTIL has an occurrence after ``limit``."""
+    beyond = _add(limit, SERIES_SPAN)
+    # Its occurrences up to the limit were already generated once, so this stops soon.
+    upcoming = islice(
+        _merged(series, beyond), generated + len(series.extra) + len(series.rules) + 2
+    )
+    return any(moment > limit for moment in upcoming)
+
+
+def _cut_note(series: Series, limit: datetime) -> str:
+    if limit >= _add(series.start, SERIES_SPAN):
+        return f"{series.where}: repeats for more than a year; expanded its first year only"
+    return (
+        f"{series.where}: repeats past the program's last day ({series.last_day}); expanded "
+        "it up to that day"
+    )
 
 
 def _is_bounded(rule: dict[str, Any]) -> bool:
@@ -105,7 +129,8 @@ def _limit(
 ) -> datetime:
     longest = _add(series.start, SERIES_SPAN)
     if bounded:
-        return longest
+        # Cut at the program's end too; expand() says so if the rule went on.
+        return longest if program_end is None else max(min(program_end, longest), series.start)
     if program_end is None:
         notes.append(
             f"{series.where}: repeats without end and the feed has no single events to date "
