@@ -181,12 +181,28 @@ def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
         for _, _, other in running:
             if not other.related_to(slot):
                 yield other, slot, "overlap"
-        # A slot that started after those finished lies between: the walk is from it.
-        between = last_end is not None and earlier_start is not None and earlier_start >= last_end
+        between = _started_in_between(earlier_start, last_end, running)
         for other in [] if between else last_finished:
-            if not other.related_to(slot):
+            # other.start == slot.start: two zero-length slots at one instant, neither first.
+            if other.start < slot.start and not other.related_to(slot):
                 yield other, slot, "next"
         heapq.heappush(running, (slot.end, index, slot))
+
+
+def _started_in_between(
+    earlier_start: datetime | None,
+    last_end: datetime | None,
+    running: list[tuple[datetime, int, Slot]],
+) -> bool:
+    """Whether a slot started after the last ones finished (the walk is then from it).
+
+    ``earlier_start`` is the latest start before the new slot's. Starting exactly when they
+    finished counts only for a slot still running: a zero-length slot (a start with no
+    published end) that started and finished then is itself one of those finished.
+    """
+    if last_end is None or earlier_start is None or earlier_start < last_end:
+        return False
+    return earlier_start > last_end or any(slot.start == last_end for _, _, slot in running)
 
 
 def _time_clash(first: Slot, second: Slot) -> FoundClash | None:

@@ -161,6 +161,21 @@ def test_no_walk_is_checked_past_a_pick_that_started_in_between() -> None:
     ]
 
 
+def test_the_walk_is_checked_from_a_talk_with_a_start_and_no_end() -> None:
+    # A site's talk with a start and no published end is a zero-length slot at 10:30; the walk
+    # from it to the 10:31 talk in another room is still checked.
+    at = datetime(2024, 5, 14, 10, 0, tzinfo=timezone.utc)
+    slots = [
+        Slot("alpha", at - timedelta(hours=1), at, room="Hall A"),
+        Slot("beta", at + timedelta(minutes=30), at + timedelta(minutes=30), room="Hall B"),
+        Slot("gamma", at + timedelta(minutes=31), at + timedelta(hours=1), room="Hall C"),
+    ]
+    rooms = [{"name": f"Hall {letter}"} for letter in "ABC"]
+    program = Program(id="p", name="p", timezone="UTC", rooms=rooms)
+    found = find_clashes(slots, WalkRule(program, 5), "UTC")
+    assert summary(found) == [("room_change", ("beta", "gamma"), 4, False)]
+
+
 def test_an_estimated_time_makes_a_possible_clash() -> None:
     [clash] = clashes_of("estimated_clash", "guessed", "known")
     assert summary([clash]) == [("time", ("guessed", "known"), 30, True)]
@@ -244,12 +259,12 @@ def _every_pair_walk(slots: list[Slot], walk: int) -> set[tuple[str, str, int]]:
     another slot started in between (then the attendee walks from that one)."""
     found = set()
     for b in slots:
-        ended = [a for a in slots if a is not b and a.end <= b.start]
+        ended = [a for a in slots if a is not b and a.end <= b.start and a.start < b.start]
         if not ended:
             continue
         last = max(a.end for a in ended)
-        if any(last <= p.start < b.start for p in slots if p is not b):
-            continue
+        if any(last <= p.start < b.start and p.end > last for p in slots if p is not b):
+            continue  # p started after the last ones finished and was still on: walk from p
         for a in ended:
             if a.end == last and a.room and b.room and a.room != b.room:
                 short = walk - int((b.start - a.end).total_seconds() // 60)
@@ -270,8 +285,9 @@ def test_the_sweep_finds_exactly_the_overlapping_pairs(specs) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        # Starts packed into four hours, so that picks starting between others come up often.
-        st.tuples(st.integers(0, 240), st.integers(1, 60), st.sampled_from(["A", "B", "C", None])),
+        # Starts packed into four hours, so that picks starting between others come up often;
+        # zero-length slots too (a site's talk with a start and no end).
+        st.tuples(st.integers(0, 240), st.integers(0, 60), st.sampled_from(["A", "B", "C", None])),
         max_size=25,
     )
 )
