@@ -276,6 +276,18 @@ def test_rules_with_an_end_are_cut_at_the_programs_last_day_and_a_year_and_say_s
     ]
     assert not any("inside" in note for note in program.notes)  # it ends within the program
 
+    after = tmp_path / "after.ics"
+    after.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:UTC\n"
+        "BEGIN:VEVENT\nUID:talk\nSUMMARY:Talk\nDTSTART:20240513T090000Z\nDURATION:PT1H\n"
+        "END:VEVENT\n"
+        "BEGIN:VEVENT\nUID:workshop\nSUMMARY:Workshop\nDTSTART:20240514T090000Z\n"
+        "DURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    workshop = load(str(after))  # starts after the last single event: its own COUNT holds
+    assert len([item for item in workshop.items if item.id.startswith("workshop")]) == 3
+    assert not any("workshop" in note for note in workshop.notes)
+
     yearly = tmp_path / "weekly.ics"
     yearly.write_text(
         "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:UTC\n"

@@ -104,11 +104,11 @@ def expand(
 def _goes_on_after(series: Series, limit: datetime, generated: int) -> bool:
     """Whether a series with COUNT or UNTIL has an occurrence after ``limit``."""
     beyond = _add(limit, SERIES_SPAN)
-    # Its occurrences up to the limit were already generated once, so this stops soon.
-    upcoming = islice(
-        _merged(series, beyond), generated + len(series.extra) + len(series.rules) + 2
-    )
-    return any(moment > limit for moment in upcoming)
+    # Its occurrences up to the limit were generated once already (each rule may repeat them),
+    # so this look past the limit stops soon.
+    reach = (generated + len(series.extra) + 2) * len(series.rules)
+    upcoming = islice(_merged(series, beyond), reach)
+    return any(moment > limit and moment not in series.excluded for moment in upcoming)
 
 
 def _cut_note(series: Series, limit: datetime) -> str:
@@ -129,8 +129,11 @@ def _limit(
 ) -> datetime:
     longest = _add(series.start, SERIES_SPAN)
     if bounded:
-        # Cut at the program's end too; expand() says so if the rule went on.
-        return longest if program_end is None else max(min(program_end, longest), series.start)
+        # Cut at the program's end too (expand() says so if the rule went on); a series that
+        # starts after it is not part of the conference's days, so its own end holds.
+        if program_end is None or program_end <= series.start:
+            return longest
+        return min(program_end, longest)
     if program_end is None:
         notes.append(
             f"{series.where}: repeats without end and the feed has no single events to date "
