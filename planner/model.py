@@ -226,21 +226,34 @@ def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
         )
 
 
+MAX_NESTING = 8  # tutorial > session > talk is three; deeper is a broken or hostile file
+
+
 def _check_no_parent_loops(items: list[Item], by_id: dict[str, Item]) -> None:
-    """Refuse a -> b -> a: each item's chain of parents must end at a top-level item."""
-    ends_at_top: set[str] = set()
+    """Refuse a -> b -> a, and nesting deeper than MAX_NESTING levels (each item's chain of
+    parents must end at a top-level item within that many steps)."""
+    levels: dict[str, int] = {}  # id -> how many parents it has
     for item in items:
-        chain: list[str] = []
+        chain: dict[str, int] = {}  # id -> place in the chain (a dict: fast lookups, in order)
         current: Item | None = item
-        while current is not None and current.id not in ends_at_top:
+        while current is not None and current.id not in levels:
             if current.id in chain:
-                loop = " -> ".join([*chain[chain.index(current.id) :], current.id])
+                ids = list(chain)
+                loop = " -> ".join([*ids[chain[current.id] :], current.id])
                 raise ValueError(
                     f"items form a loop of parents ({loop}); an item cannot lie inside itself"
                 )
-            chain.append(current.id)
+            chain[current.id] = len(chain)
             current = by_id.get(current.parent) if current.parent is not None else None
-        ends_at_top.update(chain)
+        above = -1 if current is None else levels[current.id]
+        for place, item_id in enumerate(reversed(chain)):
+            levels[item_id] = above + 1 + place
+        if levels[item.id] > MAX_NESTING:
+            raise ValueError(
+                f"item {item.id!r} is nested {levels[item.id]} levels deep (its parent "
+                f"{item.parent!r}, and so on); planner reads programs nested at most "
+                f"{MAX_NESTING} levels"
+            )
 
 
 def _span(item: Item) -> str:

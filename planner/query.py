@@ -83,10 +83,21 @@ def ordered(items: list[Item]) -> list[Item]:
     return result
 
 
-def depth(item: Item, by_id: dict[str, Item]) -> int:
+MAX_SHOWN_DEPTH = 6
+
+
+def depth(item: Item, by_id: dict[str, Item], limit: int = MAX_SHOWN_DEPTH) -> int:
+    """How many parents ``item`` has, counted up to ``limit``: listings indent by it, and a
+    program that nests 30,000 levels deep must neither take minutes nor print a page of spaces
+    per line."""
     level = 0
     seen = {item.id}
-    while item.parent is not None and item.parent in by_id and item.parent not in seen:
+    while (
+        level < limit
+        and item.parent is not None
+        and item.parent in by_id
+        and item.parent not in seen
+    ):
         item = by_id[item.parent]
         seen.add(item.id)
         level += 1

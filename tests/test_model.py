@@ -66,6 +66,19 @@ def test_the_model_refuses_naming_the_item(case: str) -> None:
     assert expected in str(refused.value)
 
 
+def test_nesting_deeper_than_eight_levels_is_refused_quickly() -> None:
+    # 30,000 items each inside the next, deepest first: a hostile file, read in linear time.
+    count = 30_000
+    items = [talk(f"i{n}", parent=f"i{n - 1}" if n else None) for n in range(count)][::-1]
+    with pytest.raises(ValidationError) as refused:
+        Program.model_validate(program(*items))
+    assert "item 'i29999' is nested 29999 levels deep" in str(refused.value)
+    nine = [talk(f"i{n}", parent=f"i{n - 1}" if n else None) for n in range(10)]
+    with pytest.raises(ValidationError, match="item 'i9' is nested 9 levels deep"):
+        Program.model_validate(program(*nine))
+    assert len(Program.model_validate(program(*nine[:9])).items) == 9  # eight levels is fine
+
+
 def test_a_chain_of_parents_without_a_loop_is_fine() -> None:
     loaded = Program.model_validate(
         program(
