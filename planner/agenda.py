@@ -462,25 +462,34 @@ def _same(seen: Snapshot, item: Item) -> bool:
 
 
 def record_export(agenda: Agenda, program: Program) -> EditResult:
-    """The agenda after an .ics export: each exported pick whose item changed since calendars
-    last received it keeps the raised SEQUENCE and what was written."""
+    """The agenda after an .ics export (see ``mark_exported``), as a pure function."""
     new = agenda.model_copy(deep=True)
-    exported = {item.id: item for item in exported_items(program, new)}
-    for pick in new.picks:
-        item = exported.get(pick.id)
-        if item is not None and not _same(pick.written(), item):
-            pick.sequence += 1
-            pick.exported = Snapshot.of(item)
+    mark_exported(new, program)
     return EditResult(new, [])
+
+
+def mark_exported(agenda: Agenda, program: Program) -> None:
+    """Record an .ics export in ``agenda`` (in place; the caller holds the lock): each pick
+    the file holds whose item changed since calendars last received it keeps the raised
+    SEQUENCE and what was written."""
+    for pick, item in _changed_since_written(agenda, program):
+        pick.sequence += 1
+        pick.exported = Snapshot.of(item)
 
 
 def export_pending(agenda: Agenda, program: Program) -> bool:
     """Whether an .ics export of this agenda raises some SEQUENCE (so must be recorded)."""
-    exported = {item.id: item for item in exported_items(program, agenda)}
-    return any(
-        pick.id in exported and not _same(pick.written(), exported[pick.id])
+    return bool(_changed_since_written(agenda, program))
+
+
+def _changed_since_written(agenda: Agenda, program: Program) -> list[tuple[Pick, Item]]:
+    # Only what the file holds: a talk that became "to be announced" gets no event.
+    in_file = {item.id: item for item in exported_items(program, agenda) if item.announced}
+    return [
+        (pick, in_file[pick.id])
         for pick in agenda.picks
-    )
+        if pick.id in in_file and not _same(pick.written(), in_file[pick.id])
+    ]
 
 
 # --- changing the agenda: pure functions returning the new agenda and what happened -----

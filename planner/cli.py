@@ -556,12 +556,45 @@ def export(
     Clashes are warned about on stderr but never block the export (exit 0).
     """
     from planner import agenda, timezones
-    from planner.clashes import sweep_agenda
 
     _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
     program = app.program
     zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
+    default = Path("exports") / f"{program.id}-agenda.{fmt}"
     current = agenda.read_agenda(app.agenda_path, program.id)
+    if fmt == "ics" and agenda.export_pending(current, program):
+        # A SEQUENCE rises: build, write and remember it under the agenda's lock, so that the
+        # file and the agenda agree and a busy lock stops the export before anything is written.
+        with agenda.edit_agenda(app.agenda_path, program.id) as locked:
+            lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
+            _write_export(lines.data, output, default, lines.summary, force)
+            agenda.mark_exported(locked, program)
+    else:
+        lines = _export_file(app, current, fmt, zone, alarm, name, show_all)
+        _write_export(lines.data, output, default, lines.summary, force)
+    for line in lines.notes:
+        warn(line)
+
+
+class _ExportFile:
+    """The bytes of an export, its one-line summary, and the lines for stderr."""
+
+    def __init__(self, data: bytes, summary: str, notes: list[str]) -> None:
+        self.data, self.summary, self.notes = data, summary, notes
+
+
+def _export_file(
+    app: App,
+    current: Any,
+    fmt: str,
+    zone: str | None,
+    alarm: int | None,
+    name: str | None,
+    show_all: bool,
+) -> _ExportFile:
+    from planner.clashes import sweep_agenda
+
+    program = app.program
     found = sweep_agenda(program, current)
     clash_zone = zone or app.zone
     if fmt == "html":
@@ -574,14 +607,7 @@ def export(
         data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
     else:
         data, summary, notes = _ics_export(app, current, zone, alarm, name)
-    _write_export(data, output, Path("exports") / f"{program.id}-agenda.{fmt}", summary, force)
-    if fmt == "ics" and agenda.export_pending(current, program):
-        # Remember the raised SEQUENCEs, so that the next export never writes a lower one.
-        agenda.update_agenda(
-            app.agenda_path, program.id, lambda latest: agenda.record_export(latest, program)
-        )
-    for line in notes + _clash_warnings(found, clash_zone):
-        warn(line)
+    return _ExportFile(data, summary, notes + _clash_warnings(found, clash_zone))
 
 
 def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:

@@ -191,3 +191,21 @@ def test_sequence_rises_with_every_change_exported_and_never_falls(run, tmp_path
     assert exported_sequence(run, back) == 3  # moved back to where it was picked: still a change
     assert run("--program", str(back), "pick", "gamma").exit_code == 0  # confirms what was sent
     assert exported_sequence(run, back) == 3
+
+
+def test_an_export_that_raises_a_sequence_waits_for_the_lock_before_writing(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    from planner import agenda
+
+    assert run("--program", str(TINY), "pick", "gamma").exit_code == 0
+    moved = moved_tiny(tmp_path, "12:00", "13:00")
+    monkeypatch.setattr(agenda, "LOCK_TIMEOUT_SECONDS", 0.2)
+    with open(tmp_path / "agenda.json.lock", "a+") as held:  # another planner is saving
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = run("--program", str(moved), "export", "-o", "moved.ics")
+    assert busy.exit_code == 2 and "another planner has been changing this agenda" in busy.stderr
+    assert not (tmp_path / "moved.ics").exists()  # no file whose SEQUENCE the agenda lacks
+    assert exported_sequence(run, moved) == 1
