@@ -44,6 +44,11 @@ class App:
     """What the global options chose; loads the program once, on first use."""
 
     # A plain class, not a dataclass: importing dataclasses costs start-up time on every command.
+
+    # main() sets it: the process runs this one command and ends, so what it loads may be frozen
+    # out of the cycle collector (a test runner calling cli() in-process must not be).
+    one_command_process = False
+
     def __init__(
         self,
         program_source: str = DEFAULT_PROGRAM,
@@ -62,23 +67,32 @@ class App:
     @property
     def program(self) -> Program:
         if self._program is None:
-            from planner.sources import load
-
+            if not self.one_command_process:
+                self._program = self._load()
+                return self._program
+            # The program lives as long as this process: frozen, its objects are left out of
+            # every later cycle collection, which otherwise walks all of them again and again
+            # (a third of a 20,000-item browse). Frozen before the collector is back on, so
+            # not even one collection walks them.
+            was_enabled = gc.isenabled()
             gc.disable()
             try:
-                self._program = load(
-                    self.program_source,
-                    fmt=self.program_format,
-                    zone=self.program_tz,
-                    today=self.now().date(),
-                )
+                self._program = self._load()
             finally:
-                # The program lives as long as this process: frozen, its objects are left
-                # out of every later cycle collection, which otherwise walks all of them
-                # again and again (a third of a 20,000-item browse).
                 gc.freeze()
-                gc.enable()
+                if was_enabled:
+                    gc.enable()
         return self._program
+
+    def _load(self) -> Program:
+        from planner.sources import load
+
+        return load(
+            self.program_source,
+            fmt=self.program_format,
+            zone=self.program_tz,
+            today=self.now().date(),
+        )
 
     @property
     def zone(self) -> str:
@@ -267,7 +281,7 @@ def import_(app: App, source: str, output: Path | None, force: bool) -> None:
     if output is None:
         emit(text.rstrip("\n"))
         return
-    if output.exists() and not force and not _starts_with_any(output, PROGRAM_MARKERS):
+    if output.exists() and not force and not _head_matches(output, PROGRAM_MARKER):
         raise PlannerError(
             f"{output}: exists and is not a planner program (an agenda, the source itself?); "
             "use --force to overwrite it, or -o another file"
@@ -500,8 +514,8 @@ def check(app: App, as_json: bool) -> None:
 
 # --- export command ---
 
-EXPORT_MARKERS = (b"PRODID:-//planner//", b'<meta name="generator" content="planner')
-PROGRAM_MARKERS = (b'"format": "planner-program"',)
+EXPORT_MARKER = rb'PRODID:-//planner//|<meta name="generator" content="planner'
+PROGRAM_MARKER = rb'"format"\s*:\s*"planner-program"'  # native JSON, compact or indented
 # An export prints every clash up to this many; a bigger agenda's clashes (a 2,000-pick one
 # has thousands) would bury the summary, so it gets the first few and a count.
 CLASH_WARNINGS_IN_FULL = 10
@@ -664,7 +678,7 @@ def _write_export(
     path = Path(output) if output else default
     if path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name with -o")
-    if path.exists() and not force and not _starts_with_any(path, EXPORT_MARKERS):
+    if path.exists() and not force and not _head_matches(path, EXPORT_MARKER):
         raise ExportError(
             f"{path}: exists and is not an earlier planner export; "
             "use --force to overwrite it, or -o another file"
@@ -673,17 +687,20 @@ def _write_export(
     emit(f"Wrote {path}: {summary}")
 
 
-def _starts_with_any(path: Path, markers: tuple[bytes, ...]) -> bool:
-    """Whether the file's first 4 KB hold one of ``markers`` (an earlier planner output)."""
+def _head_matches(path: Path, marker: bytes) -> bool:
+    """Whether the file's first 4 KB match ``marker`` (an earlier planner output)."""
+    import re
+
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError:
         return False  # unreadable: treat as foreign; --force still overwrites
-    return any(marker in head for marker in markers)
+    return re.search(marker, head) is not None
 
 
 def main() -> None:
+    App.one_command_process = True
     try:
         cli(prog_name="planner")
     except BrokenPipeError:

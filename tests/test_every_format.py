@@ -112,6 +112,9 @@ def test_import_overwrites_an_earlier_program_but_nothing_else_without_force(
     out = tmp_path / "program.json"
     assert runner.invoke(cli, ["import", str(source), "-o", str(out)]).exit_code == 0
     assert runner.invoke(cli, ["import", str(source), "-o", str(out)]).exit_code == 0  # again
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps(json.loads(out.read_text()), separators=(",", ":")))
+    assert runner.invoke(cli, ["import", str(source), "-o", str(compact)]).exit_code == 0
 
     precious = tmp_path / "agenda.json"
     precious.write_text('{"version": 2, "program_id": "x", "picks": []}\n')

@@ -493,7 +493,6 @@ def test_common_names_are_written_as_given_and_deprecated_ones_as_their_zone(
     assert f"DTSTART;TZID={written}:20260405T200000" in lines
     assert f"TZID:{written}" in lines and f"X-WR-TIMEZONE:{written}" in lines
     assert_same_instants(result.data, expected_times(program, all_picked(program)))
-    assert_same_instants(result.data, expected_times(program, all_picked(program)))
 
 
 # --- every common zone -------------------------------------------------------------------------
