@@ -169,11 +169,21 @@ def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
     last_finished: list[Slot] = []
     current_start: datetime | None = None
     earlier_start: datetime | None = None  # the latest start before the current one
+    # Zero-length slots at the current instant: they end as the others start, yet are not
+    # before them; they count as finished from the next instant on.
+    simultaneous: list[tuple[datetime, int, Slot]] = []
     for index, slot in enumerate(ordered):
         if slot.start != current_start:
             earlier_start, current_start = current_start, slot.start
+            for entry in simultaneous:
+                heapq.heappush(running, entry)
+            simultaneous.clear()
         while running and running[0][0] <= slot.start:
-            end, _, finished = heapq.heappop(running)
+            entry = heapq.heappop(running)
+            end, _, finished = entry
+            if finished.start == slot.start:
+                simultaneous.append(entry)
+                continue
             if last_end is None or end > last_end:
                 last_end, last_finished = end, [finished]
             else:
