@@ -165,8 +165,7 @@ def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
     """
     ordered = sorted(slots, key=lambda s: (s.start, -(s.end - s.start).total_seconds(), s.id))
     running: list[tuple[datetime, int, Slot]] = []  # heap by end
-    last_end: datetime | None = None
-    last_finished: list[Slot] = []
+    finished = _LastFinished()
     current_start: datetime | None = None
     earlier_start: datetime | None = None  # the latest start before the current one
     # Zero-length slots at the current instant: they end as the others start, yet are not
@@ -180,39 +179,61 @@ def _sweep(slots: Iterable[Slot]) -> Iterator[tuple[Slot, Slot, str]]:
             simultaneous.clear()
         while running and running[0][0] <= slot.start:
             entry = heapq.heappop(running)
-            end, _, finished = entry
-            if finished.start == slot.start:
+            if entry[2].start == slot.start:
                 simultaneous.append(entry)
-                continue
-            if last_end is None or end > last_end:
-                last_end, last_finished = end, [finished]
             else:
-                last_finished.append(finished)
+                finished.add(entry[2])
         for _, _, other in running:
             if not other.related_to(slot):
                 yield other, slot, "overlap"
-        between = _started_in_between(earlier_start, last_end, running)
-        for other in [] if between else last_finished:
-            # other.start == slot.start: two zero-length slots at one instant, neither first.
-            if other.start < slot.start and not other.related_to(slot):
-                yield other, slot, "next"
+        for other in finished.walked_from(slot, earlier_start, running):
+            yield other, slot, "next"
         heapq.heappush(running, (slot.end, index, slot))
 
 
-def _started_in_between(
-    earlier_start: datetime | None,
-    last_end: datetime | None,
-    running: list[tuple[datetime, int, Slot]],
-) -> bool:
-    """Whether a slot started after the last ones finished (the walk is then from it).
+class _LastFinished:
+    """The slot(s) that finished last so far: where the attendee walks from."""
 
-    ``earlier_start`` is the latest start before the new slot's. Starting exactly when they
-    finished counts only for a slot still running: a zero-length slot (a start with no
-    published end) that started and finished then is itself one of those finished.
-    """
-    if last_end is None or earlier_start is None or earlier_start < last_end:
-        return False
-    return earlier_start > last_end or any(slot.start == last_end for _, _, slot in running)
+    def __init__(self) -> None:
+        self.end: datetime | None = None
+        self.slots: list[Slot] = []
+
+    def add(self, slot: Slot) -> None:
+        # Slots arrive in order of their end.
+        if self.end is None or slot.end > self.end:
+            self.end, self.slots = slot.end, [slot]
+        elif slot.start == slot.end:
+            # A zero-length slot at the instant the others ended comes after them.
+            self.slots = [done for done in self.slots if done.start == done.end] + [slot]
+        else:
+            self.slots.append(slot)
+
+    def walked_from(
+        self, slot: Slot, earlier_start: datetime | None, running: list[tuple[datetime, int, Slot]]
+    ) -> list[Slot]:
+        if self._someone_started_since(slot, earlier_start, running):
+            return []
+        # other.start == slot.start: two zero-length slots at one instant, neither first.
+        walks = [o for o in self.slots if o.start < slot.start and not o.related_to(slot)]
+        # A session and its own talk that end together: the walk is from the talk.
+        return [o for o in walks if not any(o.id in inner.ancestors for inner in walks)]
+
+    def _someone_started_since(
+        self, slot: Slot, earlier_start: datetime | None, running: list[tuple[datetime, int, Slot]]
+    ) -> bool:
+        """Whether a slot started after these finished (the walk is then from it).
+
+        ``earlier_start`` is the latest start before the new slot's. Starting exactly when
+        these finished counts only for a slot still running and not the new slot's own
+        session: a zero-length slot that started and finished then is one of these.
+        """
+        if self.end is None or earlier_start is None or earlier_start < self.end:
+            return False
+        if earlier_start > self.end:
+            return True
+        return any(
+            other.start == self.end and not other.related_to(slot) for _, _, other in running
+        )
 
 
 def _time_clash(first: Slot, second: Slot) -> FoundClash | None:

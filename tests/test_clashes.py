@@ -176,6 +176,33 @@ def test_the_walk_is_checked_from_a_talk_with_a_start_and_no_end() -> None:
     assert summary(found) == [("room_change", ("beta", "gamma"), 4, False)]
 
 
+def test_a_talk_with_no_end_inside_a_session_is_walked_from_and_walked_to() -> None:
+    # Session S (Hall B) holds Z, 10:00 with no end, in Hall B, and C2 at 10:01 in Hall C.
+    # The running session does not come "between" Z and C2. And after A (09:00-10:00, Hall A)
+    # the attendee goes to Z, then to C: no walk A -> C.
+    at = datetime(2024, 5, 14, 10, 0, tzinfo=timezone.utc)
+    session = Slot("s", at, at + timedelta(hours=2), room="Hall B")
+    inside = frozenset({"s"})
+    slots = [
+        Slot("a", at - timedelta(hours=1), at, room="Hall A"),
+        session,
+        Slot("z", at, at, room="Hall B", ancestors=inside),
+        Slot(
+            "c2", at + timedelta(minutes=1), at + timedelta(minutes=30), "Hall C", ancestors=inside
+        ),
+    ]
+    rooms = [{"name": f"Hall {letter}"} for letter in "ABC"]
+    program = Program(id="p", name="p", timezone="UTC", rooms=rooms)
+    walks = [c for c in find_clashes(slots, WalkRule(program, 5), "UTC") if c.kind == "room_change"]
+    # (a -> s and a -> z are one walk to Hall B; an agenda never holds both, since a picked
+    # session covers its talks.)
+    assert [(c.items, c.minutes) for c in walks] == [
+        (("a", "s"), 5),
+        (("a", "z"), 5),
+        (("z", "c2"), 4),
+    ]
+
+
 def test_an_estimated_time_makes_a_possible_clash() -> None:
     [clash] = clashes_of("estimated_clash", "guessed", "known")
     assert summary([clash]) == [("time", ("guessed", "known"), 30, True)]
@@ -265,8 +292,10 @@ def _every_pair_walk(slots: list[Slot], walk: int) -> set[tuple[str, str, int]]:
         last = max(a.end for a in ended)
         if any(last <= p.start < b.start and p.end > last for p in slots if p is not b):
             continue  # p started after the last ones finished and was still on: walk from p
-        for a in ended:
-            if a.end == last and a.room and b.room and a.room != b.room:
+        latest = [a for a in ended if a.end == last]
+        instant = [a for a in latest if a.start == last]  # zero-length, when the others ended
+        for a in instant or latest:
+            if a.room and b.room and a.room != b.room:
                 short = walk - int((b.start - a.end).total_seconds() // 60)
                 if short > 0:
                     found.add((a.id, b.id, short))
