@@ -576,16 +576,18 @@ def export(
     zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
     default = Path("exports") / f"{program.id}-agenda.{fmt}"
     current = agenda.read_agenda(app.agenda_path, program.id)
+    target = _export_target(output, default, force)  # None: stdout
     if fmt == "ics" and agenda.export_pending(current, program):
-        # A SEQUENCE rises: build, write and remember it under the agenda's lock, so that the
-        # file and the agenda agree and a busy lock stops the export before anything is written.
+        # A SEQUENCE rises: build the file and remember the SEQUENCE under the agenda's lock (a
+        # busy lock stops the export before anything is written). The file is written after
+        # the lock is released, so a slow reader of stdout never holds up other commands; a
+        # write that fails then leaves SEQUENCE one higher than calendars saw, never lower.
         with agenda.edit_agenda(app.agenda_path, program.id) as locked:
             lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
-            _write_export(lines.data, output, default, lines.summary, force)
             agenda.mark_exported(locked, program)
     else:
         lines = _export_file(app, current, fmt, zone, alarm, name, show_all)
-        _write_export(lines.data, output, default, lines.summary, force)
+    _write_export(lines.data, target, lines.summary)
     for line in lines.notes:
         warn(line)
 
@@ -662,19 +664,12 @@ def _check_export_options(
         raise click.UsageError("--alarm and --name apply to --format ics only")
 
 
-def _write_export(
-    data: bytes, output: str | None, default: Path, summary: str, force: bool
-) -> None:
-    """Write to stdout (``-``) or a file, never over a file that is not an earlier export."""
+def _export_target(output: str | None, default: Path, force: bool) -> Path | None:
+    """Where the export goes (None: stdout), never over a file that is not an earlier export."""
     from planner.errors import ExportError
-    from planner.files import write_atomic
 
     if output == "-":
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(data)
-        stdout.flush()
-        warn(f"Wrote the export to stdout: {summary}")
-        return
+        return None
     path = Path(output) if output else default
     if path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name with -o")
@@ -683,8 +678,20 @@ def _write_export(
             f"{path}: exists and is not an earlier planner export; "
             "use --force to overwrite it, or -o another file"
         )
-    write_atomic(path, data)
-    emit(f"Wrote {path}: {summary}")
+    return path
+
+
+def _write_export(data: bytes, target: Path | None, summary: str) -> None:
+    from planner.files import write_atomic
+
+    if target is None:
+        stdout = click.get_binary_stream("stdout")
+        stdout.write(data)
+        stdout.flush()
+        warn(f"Wrote the export to stdout: {summary}")
+        return
+    write_atomic(target, data)
+    emit(f"Wrote {target}: {summary}")
 
 
 def _head_matches(path: Path, marker: bytes) -> bool:

@@ -209,3 +209,32 @@ def test_an_export_that_raises_a_sequence_waits_for_the_lock_before_writing(
     assert busy.exit_code == 2 and "another planner has been changing this agenda" in busy.stderr
     assert not (tmp_path / "moved.ics").exists()  # no file whose SEQUENCE the agenda lacks
     assert exported_sequence(run, moved) == 1
+
+
+def test_the_export_is_written_after_the_agenda_lock_is_released(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow reader of `export -o -` must not hold up other planner commands."""
+    import fcntl
+
+    import planner.files
+
+    assert run("--program", str(TINY), "pick", "gamma").exit_code == 0
+    moved = moved_tiny(tmp_path, "12:00", "13:00")
+    original = planner.files.write_atomic
+    lock_free_at_write: list[bool] = []
+
+    def checking_write(path: Path, data: bytes) -> None:
+        if Path(path).suffix == ".ics":
+            with open(tmp_path / "agenda.json.lock", "a+") as probe:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    lock_free_at_write.append(True)
+                except BlockingIOError:
+                    lock_free_at_write.append(False)
+        original(path, data)
+
+    monkeypatch.setattr(planner.files, "write_atomic", checking_write)
+    assert run("--program", str(moved), "export", "-o", "moved.ics").exit_code == 0
+    assert lock_free_at_write == [True]
+    assert "SEQUENCE:1" in (tmp_path / "moved.ics").read_text()
