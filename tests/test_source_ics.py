@@ -284,6 +284,21 @@ def test_rules_with_an_end_are_cut_at_the_programs_last_day_and_a_year_and_say_s
         "BEGIN:VEVENT\nUID:workshop\nSUMMARY:Workshop\nDTSTART:20240514T090000Z\n"
         "DURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\nEND:VCALENDAR\n"
     )
+    exdated = tmp_path / "exdate.ics"
+    exdated.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:UTC\n"
+        "BEGIN:VEVENT\nUID:talk\nSUMMARY:Talk\nDTSTART:20240513T090000Z\nDURATION:PT1H\n"
+        "END:VEVENT\n"
+        "BEGIN:VEVENT\nUID:daily\nSUMMARY:Daily\nDTSTART:20240512T080000Z\nDURATION:PT1H\n"
+        "RRULE:FREQ=DAILY;COUNT=5\nEXDATE:20240514T080000Z\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    cut = load(str(exdated))  # the day after the program is excluded; the 15th is still cut
+    assert [i.id for i in cut.items if i.id.startswith("daily")] == [
+        "daily-20240512",
+        "daily-20240513",
+    ]
+    assert any("UID daily" in note and "repeats past" in note for note in cut.notes)
+
     workshop = load(str(after))  # starts after the last single event: its own COUNT holds
     assert len([item for item in workshop.items if item.id.startswith("workshop")]) == 3
     assert not any("workshop" in note for note in workshop.notes)

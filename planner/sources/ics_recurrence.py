@@ -4,9 +4,11 @@ Occurrences are computed as wall-clock times in the series' zone (as RFC 5545 sa
 a weekly 10:00 stays at 10:00 across a DST change) by dateutil.rrule, then turned into
 instants by the caller. Limits, so that no rule can hang or fill memory:
 
-- Every series runs at most to the end of the program's last day (the last day any single
-  event of the feed touches); with no single events, for one year. A series that goes on
-  past that (COUNT, UNTIL, or no end at all) is cut there, with a note.
+- A series runs at most to the end of the program's last day (the last day any single
+  event of the feed touches), and is cut there with a note. Two exceptions: with no single
+  events, a series runs for one year; a series with COUNT or UNTIL that starts after that
+  day keeps its own end (it is not part of the conference's days; one without an end keeps
+  only its first occurrence).
 - No series expands over more than one year from its DTSTART, and all series together
   over at most five years (a feed of many year-long series is not a conference program).
 - A rule that cannot match in its window is never handed to dateutil (ics_rule_days),
@@ -106,7 +108,7 @@ def _goes_on_after(series: Series, limit: datetime, generated: int) -> bool:
     beyond = _add(limit, SERIES_SPAN)
     # Its occurrences up to the limit were generated once already (each rule may repeat them),
     # so this look past the limit stops soon.
-    reach = (generated + len(series.extra) + 2) * len(series.rules)
+    reach = (generated + len(series.extra) + 2) * len(series.rules) + len(series.excluded)
     upcoming = islice(_merged(series, beyond), reach)
     return any(moment > limit and moment not in series.excluded for moment in upcoming)
 
