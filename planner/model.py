@@ -226,13 +226,15 @@ def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
         )
 
 
-MAX_NESTING = 8  # tutorial > session > talk is three; deeper is a broken or hostile file
+# Levels below the top: a talk in a session in a tutorial is level 2; deeper than this is a
+# broken or hostile file.
+MAX_NESTING = 8
 
 
 def _check_no_parent_loops(items: list[Item], by_id: dict[str, Item]) -> None:
-    """Refuse a -> b -> a, and nesting deeper than MAX_NESTING levels (each item's chain of
-    parents must end at a top-level item within that many steps)."""
-    levels: dict[str, int] = {}  # id -> how many parents it has
+    """Refuse a -> b -> a, and items more than MAX_NESTING levels below the top (each item's
+    chain of parents must reach a top-level item within that many steps)."""
+    levels: dict[str, int] = {}  # id -> its level: how many parents it has
     for item in items:
         chain: dict[str, int] = {}  # id -> place in the chain (a dict: fast lookups, in order)
         current: Item | None = item
@@ -250,9 +252,9 @@ def _check_no_parent_loops(items: list[Item], by_id: dict[str, Item]) -> None:
             levels[item_id] = above + 1 + place
         if levels[item.id] > MAX_NESTING:
             raise ValueError(
-                f"item {item.id!r} is nested {levels[item.id]} levels deep (its parent "
-                f"{item.parent!r}, and so on); planner reads programs nested at most "
-                f"{MAX_NESTING} levels"
+                f"item {item.id!r} lies {levels[item.id]} levels below the top (inside "
+                f"{item.parent!r}, and so on); planner reads items at most {MAX_NESTING} "
+                "levels below the top"
             )
 
 

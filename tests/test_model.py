@@ -66,17 +66,17 @@ def test_the_model_refuses_naming_the_item(case: str) -> None:
     assert expected in str(refused.value)
 
 
-def test_nesting_deeper_than_eight_levels_is_refused_quickly() -> None:
+def test_items_more_than_eight_levels_below_the_top_are_refused_quickly() -> None:
     # 30,000 items each inside the next, deepest first: a hostile file, read in linear time.
     count = 30_000
     items = [talk(f"i{n}", parent=f"i{n - 1}" if n else None) for n in range(count)][::-1]
     with pytest.raises(ValidationError) as refused:
         Program.model_validate(program(*items))
-    assert "item 'i29999' is nested 29999 levels deep" in str(refused.value)
+    assert "item 'i29999' lies 29999 levels below the top" in str(refused.value)
     nine = [talk(f"i{n}", parent=f"i{n - 1}" if n else None) for n in range(10)]
-    with pytest.raises(ValidationError, match="item 'i9' is nested 9 levels deep"):
+    with pytest.raises(ValidationError, match="item 'i9' lies 9 levels below the top"):
         Program.model_validate(program(*nine))
-    assert len(Program.model_validate(program(*nine[:9])).items) == 9  # eight levels is fine
+    assert len(Program.model_validate(program(*nine[:9])).items) == 9  # i8: level 8 is fine
 
 
 def test_a_chain_of_parents_without_a_loop_is_fine() -> None:
