@@ -299,6 +299,15 @@ def test_rules_with_an_end_are_cut_at_the_programs_last_day_and_a_year_and_say_s
     ]
     assert any("UID daily" in note and "repeats past" in note for note in cut.notes)
 
+    twice = tmp_path / "two-rules.ics"  # each rule repeats the excluded days once more
+    twice.write_text(
+        exdated.read_text().replace(
+            "EXDATE:20240514T080000Z",
+            "RRULE:FREQ=DAILY;COUNT=6\nEXDATE:20240514T080000Z,20240515T080000Z",
+        )
+    )
+    assert any("repeats past" in note for note in load(str(twice)).notes)
+
     workshop = load(str(after))  # starts after the last single event: its own COUNT holds
     assert len([item for item in workshop.items if item.id.startswith("workshop")]) == 3
     assert not any("workshop" in note for note in workshop.notes)

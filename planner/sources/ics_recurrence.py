@@ -108,7 +108,7 @@ def _goes_on_after(series: Series, limit: datetime, generated: int) -> bool:
     beyond = _add(limit, SERIES_SPAN)
     # Its occurrences up to the limit were generated once already (each rule may repeat them),
     # so this look past the limit stops soon.
-    reach = (generated + len(series.extra) + 2) * len(series.rules) + len(series.excluded)
+    reach = (generated + len(series.extra) + len(series.excluded) + 2) * len(series.rules)
     upcoming = islice(_merged(series, beyond), reach)
     return any(moment > limit and moment not in series.excluded for moment in upcoming)
 
