@@ -9,6 +9,7 @@ pytz) are imported inside the commands so that ``planner --help`` starts fast.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -23,6 +24,7 @@ from planner.errors import PlannerError
 if TYPE_CHECKING:
     from planner.model import Item, Program
 
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 DEFAULT_PROGRAM = "mlsys2022"
@@ -715,3 +717,16 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
+    except OSError as exc:
+        # Writing to stdout failed (`> /dev/full`, a full disk): one line, not a trace. Files
+        # planner writes itself already fail as PlannerError; anything else is a bug to see.
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        _report_output_error(exc)
+
+
+def _report_output_error(exc: OSError) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # what is still buffered cannot be written either
+    click.echo(f"Error: cannot write the output ({exc.strerror or exc})", err=True)
+    sys.exit(EXIT_ERROR)

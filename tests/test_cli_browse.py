@@ -158,3 +158,23 @@ def test_unknown_kind_is_a_usage_error_in_clicks_format() -> None:
     assert result.exit_code == 2
     assert "Usage: " in result.stderr
     assert "'lecture' is not one of" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_output_that_cannot_be_written_is_one_error_line_not_a_traceback() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "planner", "talks"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr == "Error: cannot write the output (No space left on device)\n"
