@@ -203,6 +203,20 @@ def test_a_talk_with_no_end_inside_a_session_is_walked_from_and_walked_to() -> N
     ]
 
 
+def test_a_session_and_its_own_talk_that_end_together_give_one_walk_from_the_talk() -> None:
+    at = datetime(2024, 5, 14, 10, 0, tzinfo=timezone.utc)
+    slots = [
+        Slot("s", at - timedelta(hours=1), at, room="Hall A"),
+        Slot("t", at - timedelta(minutes=30), at, room="Hall A", ancestors=frozenset({"s"})),
+        Slot("next", at + timedelta(minutes=2), at + timedelta(hours=1), room="Hall B"),
+    ]
+    rooms = [{"name": f"Hall {letter}"} for letter in "AB"]
+    program = Program(id="p", name="p", timezone="UTC", rooms=rooms)
+    assert summary(find_clashes(slots, WalkRule(program, 5), "UTC")) == [
+        ("room_change", ("t", "next"), 3, False)
+    ]
+
+
 def test_an_estimated_time_makes_a_possible_clash() -> None:
     [clash] = clashes_of("estimated_clash", "guessed", "known")
     assert summary([clash]) == [("time", ("guessed", "known"), 30, True)]
