@@ -193,6 +193,12 @@ def test_sequence_rises_with_every_change_exported_and_never_falls(run, tmp_path
     assert exported_sequence(run, back) == 3
 
 
+def picked_then_moved(run, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Pick the keynote gamma, then a program where it moved: the next export raises SEQUENCE."""
+    assert run("--program", str(TINY), "pick", "gamma").exit_code == 0
+    return moved_tiny(tmp_path, "12:00", "13:00")
+
+
 def test_an_export_that_raises_a_sequence_waits_for_the_lock_before_writing(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -200,8 +206,7 @@ def test_an_export_that_raises_a_sequence_waits_for_the_lock_before_writing(
 
     from planner import agenda
 
-    assert run("--program", str(TINY), "pick", "gamma").exit_code == 0
-    moved = moved_tiny(tmp_path, "12:00", "13:00")
+    moved = picked_then_moved(run, tmp_path)
     monkeypatch.setattr(agenda, "LOCK_TIMEOUT_SECONDS", 0.2)
     with open(tmp_path / "agenda.json.lock", "a+") as held:  # another planner is saving
         fcntl.flock(held, fcntl.LOCK_EX)
@@ -219,8 +224,7 @@ def test_the_export_is_written_after_the_agenda_lock_is_released(
 
     import planner.files
 
-    assert run("--program", str(TINY), "pick", "gamma").exit_code == 0
-    moved = moved_tiny(tmp_path, "12:00", "13:00")
+    moved = picked_then_moved(run, tmp_path)
     original = planner.files.write_atomic
     lock_free_at_write: list[bool] = []
 
