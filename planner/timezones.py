@@ -96,22 +96,32 @@ def canonical_name(name: str) -> str:
     return name
 
 
+def zone_data(relative: str) -> tuple[str, bytes] | None:
+    """A file of the zone data zoneinfo reads (``Europe/Berlin``, ``tzdata.zi``) and where it
+    is: the first ``zoneinfo.TZPATH`` folder that has it, else the tzdata package, the order
+    zoneinfo itself uses. None when neither has it."""
+    import os
+    import zoneinfo
+    from importlib import resources
+
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, relative)
+        if os.path.isfile(path):
+            with open(path, "rb") as handle:
+                return path, handle.read()
+    resource = resources.files("tzdata.zoneinfo").joinpath(*relative.split("/"))
+    if resource.is_file():
+        return f"tzdata package: {relative}", resource.read_bytes()
+    return None
+
+
 @cache
 def _zone_links() -> dict[str, str]:
     """Alias -> target from the ``L`` lines of tzdata.zi, in the order zoneinfo finds zones."""
-    import zoneinfo
-    from importlib import resources
-    from pathlib import Path
-
-    text = ""
-    for folder in zoneinfo.TZPATH:
-        candidate = Path(folder) / "tzdata.zi"
-        if candidate.is_file():
-            text = candidate.read_text(encoding="utf-8", errors="replace")
-            break
-    else:
-        with suppress(ModuleNotFoundError, OSError):
-            text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text("utf-8")
+    found = None
+    with suppress(ModuleNotFoundError, OSError):
+        found = zone_data("tzdata.zi")
+    text = found[1].decode("utf-8", errors="replace") if found else ""
     links = {}
     for line in text.splitlines():
         parts = line.split()

@@ -21,12 +21,10 @@ from __future__ import annotations
 import calendar
 import os
 import re
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from importlib import resources
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
@@ -47,15 +45,10 @@ class BodyMismatch(Exception):
 
 def zone_file(zone: str) -> tuple[str, bytes]:
     """The TZif bytes ``zoneinfo.ZoneInfo(zone)`` reads, and where they are."""
-    for folder in zoneinfo.TZPATH:
-        path = os.path.join(folder, zone)
-        if os.path.isfile(path):
-            with open(path, "rb") as handle:
-                return path, handle.read()
-    resource = resources.files("tzdata.zoneinfo").joinpath(*zone.split("/"))
-    if resource.is_file():
-        return f"tzdata package: {zone}", resource.read_bytes()
-    raise BodyMismatch(f"no zone data file for {zone}")
+    found = timezones.zone_data(zone)
+    if found is None:
+        raise BodyMismatch(f"no zone data file for {zone}")
+    return found
 
 
 def zone_data_version(zone: str = "UTC") -> str:
