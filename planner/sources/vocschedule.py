@@ -276,19 +276,13 @@ class ScheduleBuilder:
 
     def _parse_instant_or_none(self, text: str) -> datetime | None:
         """The instant in ISO 8601 ``text``, None when it has no offset."""
-        try:
-            value = datetime.fromisoformat(text.strip())
-        except ValueError:
-            raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
+        value = _parse_iso(text)
         return value if value.tzinfo is not None else None
 
     def _day_bound(self, text: str) -> datetime:
         """A day's start or end as local wall-clock time; without an offset it already is one
         (files that give ``start="2024-12-27T11:00:00"`` mean the conference's clock)."""
-        try:
-            value = datetime.fromisoformat(text.strip())
-        except ValueError:
-            raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
+        value = _parse_iso(text)
         return self._wall(value) if value.tzinfo is not None else value
 
     def _wall(self, instant: datetime) -> datetime:
@@ -449,3 +443,11 @@ def _zone_for_offset(offset: timedelta) -> str:
         return "UTC"
     hours = minutes // 60
     return f"Etc/GMT{-hours:+d}"
+
+
+def _parse_iso(text: str) -> datetime:
+    """ISO 8601 ``text`` as a datetime, with or without an offset."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ProgramError(f"{text!r} is not an ISO 8601 date and time") from None
