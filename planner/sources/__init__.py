@@ -218,7 +218,7 @@ def _from_utf16(data: bytes, context: SourceContext) -> bytes:
     return text.lstrip("\ufeff").encode("utf-8")
 
 
-_JSON_KEY = re.compile(rb'"([A-Za-z_]+)"\s*:')
+JSON_KEY = re.compile(rb'"([A-Za-z_]+)"\s*:')
 
 
 def sniff(data: bytes) -> str | None:
@@ -231,7 +231,7 @@ def sniff(data: bytes) -> str | None:
     if head[:15].upper().startswith(b"BEGIN:VCALENDAR"):
         return "ics"
     if head.startswith((b"{", b"[")):
-        keys = set(_JSON_KEY.findall(head))
+        keys = set(JSON_KEY.findall(head))
         if b"schedule" in keys and (b"conference" in keys or b"version" in keys):
             return "c3voc"
         if b"results" in keys or b"starttime" in keys:

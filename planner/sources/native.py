@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from planner.errors import ProgramError
 from planner.model import Program
-from planner.sources import SourceContext
-
-_AGENDA_KEYS = re.compile(rb'"(program_id|picks)"\s*:')
+from planner.sources import JSON_KEY, SourceContext
 
 
 def parse(data: bytes, context: SourceContext) -> Program:
@@ -33,7 +29,4 @@ def parse(data: bytes, context: SourceContext) -> Program:
 
 
 def _looks_like_an_agenda(data: bytes) -> bool:
-    return {match.group(1) for match in _AGENDA_KEYS.finditer(data[:65536])} == {
-        b"program_id",
-        b"picks",
-    }
+    return {b"program_id", b"picks"} <= set(JSON_KEY.findall(data[:65536]))
