@@ -714,19 +714,20 @@ def main() -> None:
         cli(prog_name="planner")
     except BrokenPipeError:
         # `planner talks | head`: the reader left; exit quietly like other Unix tools.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         sys.exit(EXIT_ERROR)
     except OSError as exc:
         # Writing to stdout failed (`> /dev/full`, a full disk): one line, not a trace. Files
         # planner writes itself already fail as PlannerError; anything else is a bug to see.
         if exc.errno not in OUTPUT_ERRNOS:
             raise
-        _report_output_error(exc)
+        _drop_stdout()
+        click.echo(f"Error: cannot write the output ({exc.strerror or exc})", err=True)
+        sys.exit(EXIT_ERROR)
 
 
-def _report_output_error(exc: OSError) -> None:
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered cannot be written, and flushing it at
+    exit would fail (and print) again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # what is still buffered cannot be written either
-    click.echo(f"Error: cannot write the output ({exc.strerror or exc})", err=True)
-    sys.exit(EXIT_ERROR)
+    os.dup2(devnull, sys.stdout.fileno())
