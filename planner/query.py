@@ -88,8 +88,8 @@ MAX_SHOWN_DEPTH = 6
 
 def depth(item: Item, by_id: dict[str, Item], limit: int = MAX_SHOWN_DEPTH) -> int:
     """How many parents ``item`` has, counted up to ``limit``: listings indent by it, and a
-    program that nests 30,000 levels deep must neither take minutes nor print a page of spaces
-    per line."""
+    title should not be pushed off the screen (the model already refuses loops and items more
+    than 8 levels below the top)."""
     level = 0
     seen = {item.id}
     while (
