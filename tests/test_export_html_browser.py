@@ -3,8 +3,8 @@
 The agenda is built and exported through the real command line (``planner pick``,
 ``planner add``, ``planner export --format html``), then opened from disk. The browser is
 the Debian ``chromium`` package that ``scripts/install-browser.sh`` installs (``.ci/run``
-calls it); playwright never downloads one. With CI=true a missing browser fails the test;
-elsewhere it skips with a message. Screenshots go to tests/artifacts/ (git-ignored).
+calls it, as does ``scripts/test.sh``, the README's test command); playwright never downloads
+one. With CI set a missing browser fails the test; elsewhere it skips with a message. Screenshots go to tests/artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -98,8 +98,8 @@ def _playwright_or_skip() -> Any:
 
 
 def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true: {reason}")
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI is set: {reason}")
     pytest.skip(reason)
 
 
