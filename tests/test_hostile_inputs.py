@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from planner.cli import cli
@@ -58,3 +59,94 @@ def test_a_bad_option_of_a_command_points_at_that_commands_help() -> None:
         "'lecture' is not one of",
         "(see 'planner talks --help')",
     )
+
+
+# --- instants at the ends of time (supported: years 1900 to 2200) ------------------------
+
+OUT_OF_RANGE = [
+    ("native_year_9999.json", "item 'last-talk' is at 9999-12-31T23:30:00-14:00"),
+    ("frab_year_0001.xml", "event 1 'Late night': 0001-01-01 23:30"),
+    ("frab_year_9999.xml", "event 1 'Late night': 9999-12-31 23:30"),
+    ("csv_year_9999.csv", "item 'a-talk' is at 9999-12-31T23:00:00+00:00"),
+    ("ics_year_9999_utc.ics", "9999-12-31 23:30"),
+    ("ics_year_9999_local.ics", "9999-12-31 23:30"),
+    ("ics_year_1.ics", "0001-01-01 00:30"),
+    ("c3voc_year_9999.json", "shown in Pacific/Kiritimati"),
+]
+
+
+@pytest.mark.parametrize("command", [["talks"], ["--tz", "America/New_York", "talks"]])
+@pytest.mark.parametrize(("name", "fragment"), OUT_OF_RANGE)
+def test_a_time_outside_the_supported_years_is_refused_at_load(
+    name: str, fragment: str, command: list[str]
+) -> None:
+    path = BAD / name
+    one_error_line(
+        run("--program", str(path), *command),
+        f"Error: {path}: ",
+        fragment,
+        "outside the years 1900 to 2200 planner supports",
+    )
+
+
+EDGE = FIXTURES / "year_2200_edge.json"
+
+
+def test_the_last_supported_hours_load_and_show_in_utc() -> None:
+    result = run("--program", str(EDGE), "talks")
+    assert result.exit_code == 0, result.output
+    assert "Wednesday 31 December 2200" in result.stdout
+
+
+def test_a_display_zone_that_pushes_a_time_past_2200_is_an_error() -> None:
+    one_error_line(
+        run("--program", str(EDGE), "--tz", "Pacific/Kiritimati", "talks"),
+        "2200-12-31T22:00:00+00:00 shown in Pacific/Kiritimati lies outside the years 1900 to 2200",
+    )
+
+
+def test_an_export_zone_that_pushes_a_time_past_2200_is_an_error(tmp_path: Path) -> None:
+    agenda = tmp_path / "agenda.json"
+    picked = run("--program", str(EDGE), "--agenda", str(agenda), "pick", "new-year")
+    assert picked.exit_code == 0, picked.output
+    for extra in (["-o", str(tmp_path / "a.ics")], ["--format", "html", "--all"]):
+        one_error_line(
+            run(
+                "--program",
+                str(EDGE),
+                "--agenda",
+                str(agenda),
+                "--tz",
+                "Pacific/Kiritimati",
+                "export",
+                *extra,
+            ),
+            "shown in Pacific/Kiritimati lies outside the years 1900 to 2200",
+        )
+    assert not (tmp_path / "a.ics").exists()
+
+
+# --- durations: an item lasts at most 31 days (refused beyond) -----------------------------
+
+
+def test_a_huge_ics_duration_is_refused_naming_the_event() -> None:
+    path = BAD / "ics_huge_duration.ics"
+    one_error_line(
+        run("--program", str(path), "talks"),
+        "UID long@example.com",
+        "longer than the 31 days planner reads for one item",
+    )
+
+
+def test_an_item_of_forty_days_is_refused() -> None:
+    path = BAD / "ics_forty_day_duration.ics"
+    one_error_line(run("--program", str(path), "talks"), "item 'long' lasts 40 days")
+
+
+def test_an_item_of_31_days_loads(tmp_path: Path) -> None:
+    text = (
+        (BAD / "ics_forty_day_duration.ics").read_text().replace("DTEND:20240720", "DTEND:20240711")
+    )
+    path = tmp_path / "month.ics"
+    path.write_text(text)
+    assert run("--program", str(path), "talks").exit_code == 0

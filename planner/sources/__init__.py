@@ -144,6 +144,14 @@ def parse(
         raise ProgramError(escape_controls(message)) from None
     except RecursionError:
         raise ProgramError(f"{context.label}: nested too deeply to be a program") from None
+    except OverflowError:
+        # The loaders refuse times outside the supported years where they meet them; this is
+        # for arithmetic on such a time before the check (a day after 9999-12-31).
+        from planner.timezones import SUPPORTED_YEARS
+
+        raise ProgramError(
+            f"{context.label}: a time lies outside the {SUPPORTED_YEARS} planner supports"
+        ) from None
 
 
 def _validation_error_type() -> type[ValidationError]:

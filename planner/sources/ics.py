@@ -309,6 +309,13 @@ def _duration(component: Any, where: str) -> timedelta | None:
         raise ProgramError(
             f"{where}: DURATION {value.to_ical().decode()!r} is not a positive duration"
         )
+    from planner.model import MAX_ITEM_DAYS
+
+    if value.dt > timedelta(days=MAX_ITEM_DAYS):
+        raise ProgramError(
+            f"{where}: DURATION {value.to_ical().decode()!r} is longer than the "
+            f"{MAX_ITEM_DAYS} days planner reads for one item"
+        )
     return value.dt
 
 
