@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    field_validator,
     model_validator,
 )
 
@@ -193,6 +194,19 @@ class Program(BaseModel):
     walk_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     walk_table: list[WalkTime] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version > FORMAT_VERSION:
+            from planner import __version__
+
+            raise ValueError(
+                f"the program is in format version {version}, newer than planner "
+                f"{__version__} reads (up to version {FORMAT_VERSION}); it needs a planner newer "
+                f"than {__version__}"
+            )
+        return version
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:
