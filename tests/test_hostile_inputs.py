@@ -150,3 +150,39 @@ def test_an_item_of_31_days_loads(tmp_path: Path) -> None:
     path = tmp_path / "month.ics"
     path.write_text(text)
     assert run("--program", str(path), "talks").exit_code == 0
+
+
+# --- a newer native version ---------------------------------------------------------------
+
+
+def test_a_native_program_of_a_newer_version_is_refused_naming_the_planner_needed() -> None:
+    from planner import __version__
+
+    path = BAD / "native_version_99.json"
+    one_error_line(
+        run("--program", str(path), "check"),
+        "format version 99",
+        f"it needs a planner newer than {__version__}",
+    )
+
+
+def test_the_current_native_version_still_loads() -> None:
+    assert run("--program", str(TINY), "talks").exit_code == 0
+
+
+# --- wording of two refusals ----------------------------------------------------------------
+
+
+def test_an_xml_file_with_entity_declarations_says_they_are_refused() -> None:
+    path = BAD / "frab_entity_without_schedule.xml"
+    one_error_line(
+        run("--program", str(path), "talks"),
+        "declares the XML entity 'lol'",
+        "planner refuses entity declarations",
+    )
+
+
+def test_an_absurd_rrule_count_is_called_that() -> None:
+    path = BAD / "ics_rrule_absurd_count.ics"
+    line = one_error_line(run("--program", str(path), "talks"), "COUNT=999999999999 is an absurd")
+    assert "not a recurrence rule" not in line

@@ -235,7 +235,8 @@ def sniff(data: bytes) -> str | None:
     if not head:
         return None
     if head.startswith(b"<"):
-        return "frab" if b"<schedule" in data[:65536] else None
+        # An entity declaration goes to the frab reader, which refuses it by name.
+        return "frab" if b"<schedule" in data[:65536] or b"<!ENTITY" in data[:65536] else None
     if head[:15].upper().startswith(b"BEGIN:VCALENDAR"):
         return "ics"
     if head.startswith((b"{", b"[")):
