@@ -35,11 +35,27 @@ class PlannerClickError(click.ClickException):
 
 
 class PlannerGroup(click.Group):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _one_line_usage_error(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
             raise PlannerClickError(str(exc)) from None
+        except click.UsageError as exc:
+            raise _one_line_usage_error(exc) from None
+
+
+def _one_line_usage_error(exc: click.UsageError) -> PlannerClickError:
+    """Click's four lines (Usage, Try, blank, Error) as the one ``Error:`` line the README
+    promises, with the hint to --help inside it."""
+    command = exc.ctx.command_path if exc.ctx is not None else "planner"
+    message = " ".join(exc.format_message().split())
+    return PlannerClickError(f"{message} (see '{command} --help')")
 
 
 class App:

@@ -6,7 +6,7 @@ no click, no formatting for people.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    field_validator,
     model_validator,
 )
 
@@ -122,6 +123,8 @@ class Item(BaseModel):
                 f"item {self.id!r} ends ({self.end.isoformat()}) before it starts "  # type: ignore[union-attr]
                 f"({self.start.isoformat()})"
             )
+        if self.start is not None:
+            _check_span(f"item {self.id!r}", self.start, self.end)  # type: ignore[arg-type]
         return self
 
     @property
@@ -151,7 +154,28 @@ class PersonalEvent(BaseModel):
     def _ends_after_start(self) -> PersonalEvent:
         if self.end < self.start:
             raise ValueError(f"personal event {self.title!r} ends before it starts")
+        _check_span(f"personal event {self.title!r}", self.start, self.end)
         return self
+
+
+# An item longer than this is a broken file (a DURATION of P99999999W), not a conference item.
+MAX_ITEM_DAYS = 31
+
+
+def _check_span(what: str, start: datetime, end: datetime) -> None:
+    """Refuse times outside the supported years (timezones.SUPPORTED_YEARS) and items that
+    last more than MAX_ITEM_DAYS days."""
+    for moment in (start, end):
+        if not timezones.in_supported_years(moment):
+            raise ValueError(
+                f"{what} is at {moment.isoformat()}, outside the {timezones.SUPPORTED_YEARS} "
+                "planner supports"
+            )
+    if end - start > timedelta(days=MAX_ITEM_DAYS):
+        raise ValueError(
+            f"{what} lasts {(end - start).days} days; planner reads items of at most "
+            f"{MAX_ITEM_DAYS} days (split it, or check its end or duration)"
+        )
 
 
 class Program(BaseModel):
@@ -170,6 +194,19 @@ class Program(BaseModel):
     walk_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     walk_table: list[WalkTime] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version > FORMAT_VERSION:
+            from planner import __version__
+
+            raise ValueError(
+                f"the program is in format version {version}, newer than planner "
+                f"{__version__} reads (up to version {FORMAT_VERSION}); it needs a planner newer "
+                f"than {__version__}"
+            )
+        return version
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:

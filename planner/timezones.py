@@ -13,9 +13,14 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from planner.errors import ZoneError
+from planner.errors import RangeError, ZoneError
 
 UTC = timezone.utc
+# The years planner supports, as written and in every zone it shows: a conference outside them
+# is a typo or a hostile file, and datetime overflows near years 1 and 9999.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+SUPPORTED_YEARS = f"years {FIRST_YEAR} to {LAST_YEAR}"
 UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
 )
@@ -139,9 +144,32 @@ def get_zone(name: str) -> ZoneInfo:
         raise ZoneError(f"no zone data for timezone {name!r}; install the tzdata package") from None
 
 
+def in_supported_years(moment: datetime | date) -> bool:
+    return FIRST_YEAR <= moment.year <= LAST_YEAR
+
+
+def check_supported(moment: datetime, what: str) -> datetime:
+    """``moment`` itself, or RangeError naming ``what`` when it lies outside the supported years."""
+    if not in_supported_years(moment):
+        raise RangeError(
+            f"{what} {moment.isoformat()} lies outside the {SUPPORTED_YEARS} planner supports"
+        )
+    return moment
+
+
 def to_zone(moment: datetime, name: str) -> datetime:
-    """The same instant as wall-clock time in zone ``name``."""
-    return moment.astimezone(get_zone(name))
+    """The same instant as wall-clock time in zone ``name``; RangeError when that wall-clock
+    time leaves the supported years (2200-12-31 23:00 UTC is 2201 in Pacific/Kiritimati)."""
+    try:
+        local = moment.astimezone(get_zone(name))
+    except OverflowError:
+        local = None
+    if local is None or not in_supported_years(local):
+        raise RangeError(
+            f"{moment.isoformat()} shown in {name} lies outside the {SUPPORTED_YEARS} planner "
+            "supports; choose another zone"
+        )
+    return local
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -166,6 +194,10 @@ def localize(naive: datetime, name: str) -> tuple[datetime, str | None]:
     says what was assumed, or is None when the time was plain. The result carries
     a fixed UTC offset (see ``with_fixed_offset``), so it compares as an instant.
     """
+    if not in_supported_years(naive):
+        raise RangeError(
+            f"{naive.isoformat(' ', 'minutes')} lies outside the {SUPPORTED_YEARS} planner supports"
+        )
     zone = get_zone(name)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)

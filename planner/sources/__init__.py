@@ -144,6 +144,14 @@ def parse(
         raise ProgramError(escape_controls(message)) from None
     except RecursionError:
         raise ProgramError(f"{context.label}: nested too deeply to be a program") from None
+    except OverflowError:
+        # The loaders refuse times outside the supported years where they meet them; this is
+        # for arithmetic on such a time before the check (a day after 9999-12-31).
+        from planner.timezones import SUPPORTED_YEARS
+
+        raise ProgramError(
+            f"{context.label}: a time lies outside the {SUPPORTED_YEARS} planner supports"
+        ) from None
 
 
 def _validation_error_type() -> type[ValidationError]:
@@ -227,7 +235,8 @@ def sniff(data: bytes) -> str | None:
     if not head:
         return None
     if head.startswith(b"<"):
-        return "frab" if b"<schedule" in data[:65536] else None
+        # An entity declaration goes to the frab reader, which refuses it by name.
+        return "frab" if b"<schedule" in data[:65536] or b"<!ENTITY" in data[:65536] else None
     if head[:15].upper().startswith(b"BEGIN:VCALENDAR"):
         return "ics"
     if head.startswith((b"{", b"[")):

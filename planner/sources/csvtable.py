@@ -106,6 +106,12 @@ def _next_record(records: Iterator[list[str]], number: int) -> list[str] | None:
 
 
 def _header(cells: list[str], notes: list[str]) -> list[str]:
+    max_columns = 1000  # a program has a dozen; thousands are a broken or hostile file
+    if len(cells) > max_columns:
+        raise ProgramError(
+            f"row 1 (the header) has {len(cells)} columns; planner reads at most {max_columns} "
+            "(a CSV program starts with title,start,end,room)"
+        )
     names = [cell.strip().lower() for cell in cells]
     missing = [name for name in REQUIRED if name not in names]
     if missing:
@@ -113,10 +119,12 @@ def _header(cells: list[str], notes: list[str]) -> list[str]:
             f"row 1 (the header) lacks the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}; a CSV program starts with title,start,end,room"
         )
-    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    seen: set[str] = set()
+    repeated = sorted({name for name in names if name and (name in seen or seen.add(name))})
     if repeated:
         raise ProgramError(f"row 1 (the header) names {', '.join(repeated)} twice")
-    unknown = [name for name in names if name not in REQUIRED + OPTIONAL]
+    known = set(REQUIRED + OPTIONAL)
+    unknown = [name for name in names if name not in known]
     if unknown:
         notes.append(f"ignored the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
     return names

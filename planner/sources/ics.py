@@ -309,6 +309,13 @@ def _duration(component: Any, where: str) -> timedelta | None:
         raise ProgramError(
             f"{where}: DURATION {value.to_ical().decode()!r} is not a positive duration"
         )
+    from planner.model import MAX_ITEM_DAYS
+
+    if value.dt > timedelta(days=MAX_ITEM_DAYS):
+        raise ProgramError(
+            f"{where}: DURATION {value.to_ical().decode()!r} is longer than the "
+            f"{MAX_ITEM_DAYS} days planner reads for one item"
+        )
     return value.dt
 
 
@@ -317,6 +324,14 @@ def _rules(component: Any, where: str) -> list[dict[str, Any]]:
     rules = found if isinstance(found, list) else [found] if found is not None else []
     for rule in rules:
         if _is_broken(rule):
+            import re
+
+            count = re.search(r"(?i)\bCOUNT=(\d{10,})", str(rule))
+            if count is not None:
+                raise ProgramError(
+                    f"{where}: RRULE COUNT={count.group(1)} is an absurd count (RFC 5545 allows "
+                    "at most 2147483647, and planner reads a year of a series); give a real count"
+                )
             raise ProgramError(
                 f"{where}: RRULE {str(rule)[:60]!r} is not a recurrence rule "
                 "(FREQ=DAILY;COUNT=3 is one)"
