@@ -35,13 +35,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from planner import timezones
 from planner.errors import AgendaError, PlannerError
-from planner.files import write_atomic
+from planner.files import NotARegularFile, link_target, read_regular, write_atomic
 from planner.model import Item, Moment, PersonalEvent, Program, sort_key
 
 AGENDA_VERSION = 3
 DEFAULT_WALK_MINUTES = 5
 LOCK_TIMEOUT_SECONDS = 15.0
 EVENT_PREFIX = "my-"
+# One person's agenda is a few hundred KB even with every talk of a big program picked.
+MAX_AGENDA_BYTES = 64 * 1024 * 1024
 LEFT_AS_IS = "the file was left as it is; repair it or move it away to start a new agenda"
 
 
@@ -148,7 +150,7 @@ def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
 @contextmanager
 def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
     """Lock, read and yield the agenda; write it back atomically if the block changed it."""
-    path = Path(path)
+    path = link_target(Path(path))
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         agenda = stored.agenda.model_copy(deep=True)
@@ -162,7 +164,7 @@ Result = TypeVar("Result", bound="EditResult")
 
 def update_agenda(path: Path, program_id: str, operation: Callable[[Agenda], Result]) -> Result:
     """Apply a pure operation (Agenda -> EditResult) under the lock and save what it returns."""
-    path = Path(path)
+    path = link_target(Path(path))
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         result = operation(stored.agenda)
@@ -175,7 +177,7 @@ def write_agenda(path: Path, agenda: Agenda) -> None:
     """Replace the file atomically; callers hold the lock (edit_agenda, update_agenda)."""
     data = (agenda.model_dump_json(indent=2) + "\n").encode("utf-8")
     try:
-        write_atomic(Path(path), data)
+        write_atomic(link_target(Path(path)), data)
     except PlannerError as exc:
         raise AgendaError(str(exc)) from None
 
@@ -221,6 +223,7 @@ def agenda_lock(path: Path) -> Iterator[None]:
     """
     import fcntl
 
+    path = link_target(path)
     lock_path = path.with_name(path.name + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,9 +259,9 @@ def _wait_for_lock(fd: int, lock_path: Path, fcntl: object) -> None:
 
 def _read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+        return read_regular(path, MAX_AGENDA_BYTES)
+    except NotARegularFile as exc:
+        raise AgendaError(f"{path}: {exc}; give an agenda file with --agenda") from None
     except IsADirectoryError:
         raise AgendaError(f"{path}: is a folder, not an agenda file; give a file with --agenda")
     except OSError as exc:
@@ -270,6 +273,10 @@ def _parse(path: Path, data: bytes, program_id: str) -> tuple[Agenda, int]:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise AgendaError(f"{path}: not a planner agenda (not UTF-8 text); {LEFT_AS_IS}") from None
+    except RecursionError:
+        raise AgendaError(
+            f"{path}: not a planner agenda (nested too deeply); {LEFT_AS_IS}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise AgendaError(
             f"{path}: not a planner agenda (broken JSON at line {exc.lineno}, column {exc.colno}); "

@@ -186,3 +186,88 @@ def test_an_absurd_rrule_count_is_called_that() -> None:
     path = BAD / "ics_rrule_absurd_count.ics"
     line = one_error_line(run("--program", str(path), "talks"), "COUNT=999999999999 is an absurd")
     assert "not a recurrence rule" not in line
+
+
+# --- special files as the agenda or the program: refused without blocking ------------------
+
+
+def agenda_run(agenda: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run("--program", str(TINY), "--agenda", str(agenda), *args)
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    import os
+
+    path = tmp_path / "agenda.fifo"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("command", [["pick", "alpha"], ["agenda"]])
+def test_a_fifo_as_the_agenda_is_refused_without_blocking(fifo: Path, command: list[str]) -> None:
+    one_error_line(
+        agenda_run(fifo, *command), f"{fifo}: is a FIFO (named pipe), not a regular file"
+    )
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_device_as_the_agenda_is_refused_before_reading(device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"needs {device}")
+    one_error_line(agenda_run(Path(device), "pick", "alpha"), f"{device}: is a device")
+
+
+def test_a_fifo_as_the_program_is_not_called_missing(fifo: Path) -> None:
+    line = one_error_line(run("--program", str(fifo), "talks"), "is a FIFO (named pipe)")
+    assert "no such program file" not in line
+
+
+def test_an_agenda_larger_than_the_cap_is_refused(tmp_path: Path) -> None:
+    from planner.agenda import MAX_AGENDA_BYTES
+
+    path = tmp_path / "huge.json"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_AGENDA_BYTES + 1)  # sparse: no disk, no time
+    one_error_line(agenda_run(path, "agenda"), "larger than the 64 MB planner reads")
+
+
+# --- a 100,000-deep JSON agenda ---------------------------------------------------------------
+
+
+def test_a_deeply_nested_agenda_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.agenda.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    before = path.read_bytes()
+    one_error_line(agenda_run(path, "pick", "alpha"), "nested too deeply")
+    assert path.read_bytes() == before
+
+
+# --- a symlinked agenda keeps its link ----------------------------------------------------------
+
+
+def test_a_pick_through_a_symlink_updates_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    real = synced / "real.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert agenda_run(link, "pick", "alpha").exit_code == 0
+    assert agenda_run(link, "pick", "gamma").exit_code == 0
+    assert link.is_symlink() and link.resolve() == real
+    import json
+
+    assert [pick["id"] for pick in json.loads(real.read_text())["picks"]] == ["alpha", "gamma"]
+    assert (synced / "real.json.lock").exists()
+    assert not (tmp_path / "link.json.lock").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link.json", "synced"]
+
+
+def test_a_chain_of_links_is_followed_to_the_end(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    middle = tmp_path / "middle.json"
+    link = tmp_path / "link.json"
+    middle.symlink_to(real)
+    link.symlink_to(middle)
+    assert agenda_run(link, "pick", "alpha").exit_code == 0
+    assert middle.is_symlink() and link.is_symlink() and real.is_file()

@@ -58,7 +58,7 @@ def read_source(source: str) -> tuple[bytes, SourceContext]:
     path = Path(source).expanduser()
     if path.is_dir():
         raise ProgramError(f"{source}: is a folder; give a program file")
-    if path.is_file():
+    if path.exists():  # a FIFO or a device too: _read_file refuses it without blocking
         return _read_file(path), SourceContext(label=str(source), stem=path.stem)
     if "/" not in source and "\\" not in source and not path.suffix:
         bundled = resources.files("planner.data").joinpath(f"{source}.json")
@@ -81,9 +81,16 @@ def _read_file(path: Path) -> bytes:
                 f"{path}: {size // (1024 * 1024)} MB is larger than any program planner reads "
                 f"({MAX_PROGRAM_BYTES // (1024 * 1024)} MB)"
             )
-        return path.read_bytes()
+        from planner.files import NotARegularFile, read_regular
+
+        data = read_regular(path, MAX_PROGRAM_BYTES)
+    except NotARegularFile as exc:
+        raise ProgramError(f"{path}: {exc}; give a program file") from None
     except OSError as exc:
         raise ProgramError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if data is None:
+        raise ProgramError(f"{path}: no such program file (it went away while being read)")
+    return data
 
 
 def load(
