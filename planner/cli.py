@@ -353,14 +353,16 @@ class AlarmType(click.ParamType):
 
 def _report_edit(app: App, result: Any) -> None:
     """Print what an agenda change did, then every clash it created (warnings: exit stays 0)."""
-    from planner.clashes import agenda_clashes
+    from planner.clashes import sweep_agenda
 
     for outcome in result.outcomes:
         emit(outcome.message)
     touched = result.touched()
-    for clash in agenda_clashes(app.program, result.agenda, zone=app.zone):
-        if touched & set(clash.items):
-            warn(f"Warning: {clash.message}")
+    zone = app.zone
+    for found in sweep_agenda(app.program, result.agenda):
+        # Only the clashes of what this change touched are worded: a big agenda has thousands.
+        if found.first.id in touched or found.second.id in touched:
+            warn(f"Warning: {found.worded(zone).message}")
 
 
 def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, list[str]]:
@@ -390,7 +392,7 @@ def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
 
 def _use_color() -> bool:
     # NO_COLOR (https://no-color.org): any non-empty value turns colours off.
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
@@ -703,7 +705,7 @@ def _write_export(data: bytes, target: Path | None, summary: str) -> None:
     from planner.files import write_atomic
 
     if target is None:
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer
         stdout.write(data)
         stdout.flush()
         warn(f"Wrote the export to stdout: {summary}")

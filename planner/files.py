@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -76,7 +77,7 @@ def _fsync_folder(folder: Path) -> None:
 
 
 class NotARegularFile(Exception):
-    """The path is a FIFO, device, socket or folder, or larger than the caller reads; the
+    """The path is a FIFO, device or socket, or larger than the caller reads; the
     message says which (without the path: callers name it in their own words)."""
 
 
@@ -91,12 +92,11 @@ def read_regular(path: Path, max_bytes: int) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise NotARegularFile("is a folder, not a file") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise NotARegularFile("is a folder, not a file")
+            # Callers already word a folder in their own terms (which file to give instead).
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
         if not stat.S_ISREG(info.st_mode):
             raise NotARegularFile(f"is {_kind_of(info.st_mode)}, not a regular file")
         if info.st_size > max_bytes:

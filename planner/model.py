@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -194,6 +195,7 @@ class Program(BaseModel):
     walk_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     walk_table: list[WalkTime] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    _cached_indexes: _ProgramIndexes | None = PrivateAttr(default=None)
 
     @field_validator("version")
     @classmethod
@@ -231,20 +233,45 @@ class Program(BaseModel):
         return self
 
     def item_map(self) -> dict[str, Item]:
-        return {item.id: item for item in self.items}
+        """Id -> item, built once per program (callers must not change it).
+
+        Every command asks for it many times (once per id on a pick of 2,000 ids); rebuilt
+        each time it made picking quadratic. Rebuilt only when the item list itself changes.
+        """
+        return self._indexes().by_id
 
     def children_map(self) -> dict[str, list[Item]]:
-        children: dict[str, list[Item]] = {}
-        for item in self.items:
-            if item.parent is not None:
-                children.setdefault(item.parent, []).append(item)
-        return children
+        """Parent id -> its items in program order, built once per program like item_map."""
+        return self._indexes().children
+
+    def _indexes(self) -> _ProgramIndexes:
+        cached = self._cached_indexes
+        if cached is None or not cached.describes(self.items):
+            cached = _ProgramIndexes(self.items)
+            self._cached_indexes = cached
+        return cached
 
     def building_of(self, room: str | None) -> str | None:
         for candidate in self.rooms:
             if candidate.name == room:
                 return candidate.building
         return None
+
+
+class _ProgramIndexes:
+    """The id and children indexes of one list of items, and which list (and length) they
+    were built from, so that a program whose list was replaced or grown rebuilds them."""
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items, self.count = items, len(items)
+        self.by_id = {item.id: item for item in items}
+        self.children: dict[str, list[Item]] = {}
+        for item in items:
+            if item.parent is not None:
+                self.children.setdefault(item.parent, []).append(item)
+
+    def describes(self, items: list[Item]) -> bool:
+        return items is self.items and len(items) == self.count
 
 
 def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
