@@ -572,6 +572,8 @@ if TYPE_CHECKING:
 )
 @click.option("--name", metavar="TEXT", help="Calendar name [default: '<program> - my agenda'].")
 @click.option("--all", "show_all", is_flag=True, help="html: the whole program, picks highlighted.")
+@click.option("--day", type=DateType(), help="html: only this date (in the export zone).")
+@click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
 @pass_app
 def export(
@@ -583,6 +585,8 @@ def export(
     alarm: int | None,
     name: str | None,
     show_all: bool,
+    day: Any,
+    room: str | None,
     force: bool,
 ) -> None:
     """Export your agenda as .ics (Google, Outlook, Apple Calendar) or as an HTML page.
@@ -592,8 +596,11 @@ def export(
     from planner import agenda, timezones
 
     _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
+    if fmt == "ics" and (day is not None or room is not None):
+        raise click.UsageError("--day and --room apply to --format html only")
     program = app.program
     zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
+    only = _page_items(program, zone or "UTC", day, room)
     default = Path("exports") / f"{program.id}-agenda.{fmt}"
     current = agenda.read_agenda(app.agenda_path, program.id)
     target = _export_target(output, default, force)  # None: stdout
@@ -606,7 +613,7 @@ def export(
             lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
             agenda.mark_exported(locked, program)
     else:
-        lines = _export_file(app, current, fmt, zone, alarm, name, show_all)
+        lines = _export_file(app, current, fmt, zone, alarm, name, show_all, only)
     _write_export(lines.data, target, lines.summary)
     for line in lines.notes:
         warn(line)
@@ -627,6 +634,7 @@ def _export_file(
     alarm: int | None,
     name: str | None,
     show_all: bool,
+    only: frozenset[str] | None = None,
 ) -> _ExportFile:
     from planner.clashes import sweep_agenda
 
@@ -638,12 +646,27 @@ def _export_file(
 
         worded = [clash.worded(clash_zone) for clash in found]
         page = to_html(
-            program, current, zone=zone or "UTC", now=app.now(), show_all=show_all, clashes=worded
+            program,
+            current,
+            zone=zone or "UTC",
+            now=app.now(),
+            show_all=show_all,
+            clashes=worded,
+            only=only,
         )
         data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
     else:
         data, summary, notes = _ics_export(app, current, zone, alarm, name)
     return _ExportFile(data, summary, notes + _clash_warnings(found, clash_zone))
+
+
+def _page_items(program: Program, zone: str, day: Any, room: str | None) -> frozenset[str] | None:
+    """The ids an html page is cut to with --day / --room (None: no cut)."""
+    from planner.query import filter_items
+
+    if day is None and room is None:
+        return None
+    return frozenset(item.id for item in filter_items(program, zone=zone, day=day, room=room))
 
 
 def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:

@@ -271,3 +271,40 @@ def test_a_chain_of_links_is_followed_to_the_end(tmp_path: Path) -> None:
     link.symlink_to(middle)
     assert agenda_run(link, "pick", "alpha").exit_code == 0
     assert middle.is_symlink() and link.is_symlink() and real.is_file()
+
+
+# --- wide CSV headers and huge XML attributes (once quadratic) -------------------------------
+
+
+def test_a_csv_header_of_more_than_a_thousand_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    names = ["title", "start", "end", "room"] + [f"extra{n}" for n in range(200_000)]
+    path.write_text(",".join(names) + "\nTalk,2024-06-10 09:00,2024-06-10 10:00,A\n")
+    one_error_line(
+        run("--program", str(path), "--program-tz", "UTC", "talks"),
+        "row 1 (the header) has 200004 columns; planner reads at most 1000",
+    )
+
+
+def test_a_csv_header_repeating_a_name_among_a_thousand_says_which(tmp_path: Path) -> None:
+    path = tmp_path / "repeated.csv"
+    names = ["title", "start", "end", "room"] + [f"extra{n}" for n in range(995)] + ["room"]
+    path.write_text(",".join(names) + "\n")
+    one_error_line(
+        run("--program", str(path), "--program-tz", "UTC", "talks"),
+        "row 1 (the header) names room twice",
+    )
+
+
+def test_a_frab_file_with_a_60_mb_attribute_loads(tmp_path: Path) -> None:
+    text = (FIXTURES / "frab_offsets.xml").read_text(encoding="utf-8")
+    huge = "x" * (60 * 1024 * 1024)
+    path = tmp_path / "huge_attribute.xml"
+    path.write_text(
+        text.replace(
+            "<title>Opening keynote</title>", f'<title note="{huge}">Opening keynote</title>', 1
+        )
+    )
+    result = run("--program", str(path), "talks", "--search", "keynote")
+    assert result.exit_code == 0, result.output
+    assert "Opening keynote" in result.stdout

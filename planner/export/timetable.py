@@ -106,6 +106,8 @@ class Timetable:
     details: list[Listed]
     vanished: list[str]  # titles of picks no longer in the program
     clash_lines: list[str]
+    item_count: int = 0  # program items on the page
+    filtered: bool = False  # narrowed to some days or rooms (export --day / --room)
 
 
 @dataclass
@@ -130,11 +132,18 @@ def build(
     now: datetime,
     show_all: bool,
     clashes: Sequence[ClashLike],
+    only: frozenset[str] | None = None,
 ) -> Timetable:
-    """Lay out the agenda (or with ``show_all`` the whole program, picks highlighted)."""
+    """Lay out the agenda (or with ``show_all`` the whole program, picks highlighted).
+
+    ``only``: the ids of the items the page may show (a day's or a room's, for a page of a
+    big program that a browser can still open); personal events are always shown.
+    """
     by_id = program.item_map()
     pick_ids = frozenset(pick.id for pick in agenda.picks)
     shown = _shown_items(program, pick_ids, show_all)
+    if only is not None:
+        shown = [item for item in shown if item.id in only]
     listed = [item for item in sorted(shown, key=sort_key) if item.abstract or not item.announced]
     anchors = {item.id: f"about-{number}" for number, item in enumerate(listed, start=1)}
     titles = _titles(program, agenda)
@@ -161,6 +170,8 @@ def build(
         details=[_listed(context, item) for item in listed if item.abstract],
         vanished=[pick.snapshot.title for pick in agenda.picks if pick.id not in by_id],
         clash_lines=[_clash_line(clash, titles) for clash in clashes],
+        item_count=len(shown),
+        filtered=only is not None,
     )
 
 
