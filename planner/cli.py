@@ -374,8 +374,9 @@ def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
 
 def _use_color() -> bool:
     # NO_COLOR (https://no-color.org): any non-empty value turns colours off.
-    stream = click.get_text_stream("stdout")
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
 
 
 @cli.command()
@@ -687,9 +688,7 @@ def _write_export(data: bytes, target: Path | None, summary: str) -> None:
     from planner.files import write_atomic
 
     if target is None:
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(data)
-        stdout.flush()
+        click.echo(data, nl=False)  # bytes: click writes them to stdout's binary stream
         warn(f"Wrote the export to stdout: {summary}")
         return
     write_atomic(target, data)
