@@ -17,7 +17,7 @@ from datetime import datetime
 from string import Template
 from typing import TYPE_CHECKING
 
-from planner import __version__, timezones
+from planner import __version__, text, timezones
 from planner.errors import ExportError
 from planner.export import timetable
 from planner.export.timetable import Block, ClashNote, Column, Day, Listed, Timetable
@@ -337,9 +337,7 @@ def _meta(block: Block) -> str:
 
 
 def _span(start: datetime, end: datetime) -> str:
-    days = (end.date() - start.date()).days
-    later = f"+{days}" if days else ""
-    return f"{start:%H:%M}–{end:%H:%M}{later}"
+    return text.local_range(start, end, dash="–")
 
 
 def _speakers(speakers: tuple[str, ...]) -> str:

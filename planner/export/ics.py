@@ -25,8 +25,8 @@ from planner.errors import ExportError
 from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
 from planner.model import Item, sort_key
-from planner.present import time_range
 from planner.sources.control_characters import CONTROL_CLASS
+from planner.text import time_range
 
 if TYPE_CHECKING:
     from planner.agenda import Agenda
@@ -117,9 +117,8 @@ def _location(item: Item, program: Program) -> str:
 
 
 def _clock_range(item: Item, zone: str) -> str:
-    if item.start is None or item.end is None:
-        return "time to be announced"
-    return time_range(item.start, item.end, zone)  # "23:45-00:45+1" across midnight
+    # "23:45-00:45+1" across midnight
+    return time_range(item.start, item.end, zone, tba="time to be announced")
 
 
 def _children_lines(item: Item, look: _Lookup, depth: int = 1) -> list[str]:

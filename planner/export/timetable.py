@@ -307,7 +307,7 @@ def _room_columns(
 def _item_block(
     context: _Context, item: Item, origin: datetime, column_room: str | None, day: date
 ) -> Block:
-    ancestors = _ancestor_ids(item, context.by_id)
+    ancestors = context.program.tree.ancestors(item.id)
     parent = context.by_id.get(item.parent or "")
     nested = [
         child
@@ -323,7 +323,7 @@ def _item_block(
         top=_minutes_between(origin, item.start),  # type: ignore[arg-type]
         length=max(MIN_BLOCK_MINUTES, item.minutes or 0),
         picked=item.id in context.pick_ids,
-        in_pick=bool(ancestors & context.pick_ids),
+        in_pick=not context.pick_ids.isdisjoint(ancestors),
         estimated=item.estimated,
         note=item.note,
         speakers=tuple(item.speakers),
@@ -355,14 +355,6 @@ def _event_block(context: _Context, event: PersonalEvent, origin: datetime) -> B
         context=None,
         clashes=tuple(context.notes.get(event.id, ())),
     )
-
-
-def _ancestor_ids(item: Item, by_id: dict[str, Item]) -> set[str]:
-    found: set[str] = set()
-    while item.parent is not None and item.parent in by_id and item.parent not in found:
-        found.add(item.parent)
-        item = by_id[item.parent]
-    return found
 
 
 def _in_lanes(blocks: list[Block]) -> list[Block]:
