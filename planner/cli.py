@@ -593,6 +593,84 @@ def check(app: App, as_json: bool) -> None:
         click.get_current_context().exit(EXIT_FINDINGS)
 
 
+# --- the current program (use, programs) ---
+
+
+@cli.command()
+@click.argument("source", required=False)
+@click.option("--bundled", metavar="NAME", help="Go back to a bundled program (e.g. mlsys2022).")
+@pass_app
+def use(app: App, source: str | None, bundled: str | None) -> None:
+    """Make SOURCE (file, URL, bundled name, or a program used before, by id) the current
+    program for every later command without --program; alone, show the current one."""
+    from planner import current
+
+    if source is not None and bundled is not None:
+        raise click.UsageError("give either SOURCE or --bundled NAME, not both")
+    chosen = source if bundled is None else bundled
+    if chosen is not None:
+        known = current.read(app.config_dir).known.get(chosen)
+        picked = known or current.ProgramSource(
+            current.normalised(chosen), app.program_tz, app.program_format
+        )
+        app.program_source, app.program_tz, app.program_format = (
+            picked.source,
+            picked.program_tz,
+            picked.program_format,
+        )
+        program = app.program  # loads it: a source that does not load is never remembered
+        current.remember(app.config_dir, program.id, None if bundled else picked)
+        emit(f"Now using {program.id}: {program.name}")
+    _describe_current(app)
+
+
+def _describe_current(app: App) -> None:
+    from planner import current
+
+    chosen, program = app.chosen_source(), app.program
+    emit(
+        f"Program: {program.id}: {program.name} ({len(program.items)} items, zone {program.timezone})"
+    )
+    obtained = app.loading.obtained
+    if obtained is not None:
+        from planner.remote import age_text
+
+        age = age_text(app.now() - obtained.copy.confirmed_at)
+        emit(f"Source: {chosen.source} (copy fetched {age} ago)")
+    else:
+        emit(f"Source: {chosen.source}")
+    if chosen.program_tz:
+        emit(f"Read in: {chosen.program_tz} (--program-tz)")
+    picks = next(
+        (a.picks for a in current.agendas(app.agenda_folder) if a.path == app.agenda_path), 0
+    )
+    emit(f"Agenda: {app.agenda_path} ({picks} pick{'s' if picks != 1 else ''})")
+
+
+@cli.command()
+@pass_app
+def programs(app: App) -> None:
+    """List the programs that have an agenda, with their pick counts (* marks the current one)."""
+    from planner import current
+
+    remembered = current.read(app.config_dir)
+    found = current.agendas(app.agenda_folder)
+    if not found:
+        emit(
+            "No agendas yet; pick talks with `planner pick ID` (choose a program with `planner use`)"
+        )
+        return
+    width = max(len(summary.program_id) for summary in found)
+    for summary in found:
+        mark = "*" if summary.program_id == (remembered.current or DEFAULT_PROGRAM) else " "
+        known = remembered.known.get(summary.program_id)
+        where = (
+            known.source if known else ("bundled" if summary.program_id == DEFAULT_PROGRAM else "")
+        )
+        count = f"{summary.picks} pick{'s' if summary.picks != 1 else ''}"
+        emit(f"{mark} {summary.program_id:<{width}}  {count:>9}  {where}".rstrip())
+
+
 # --- export command ---
 
 EXPORT_MARKER = rb'PRODID:-//planner//|<meta name="generator" content="planner'
