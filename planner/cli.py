@@ -22,12 +22,15 @@ import click
 from planner.errors import PlannerError
 
 if TYPE_CHECKING:
+    from planner.current import ProgramSource
     from planner.model import Item, Program
+    from planner.remote import Loading
 
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 DEFAULT_PROGRAM = "mlsys2022"
+DEFAULT_MAX_AGE = 15  # minutes a fetched program is used before the server is asked again
 
 
 class PlannerClickError(click.ClickException):
@@ -69,18 +72,22 @@ class App:
 
     def __init__(
         self,
-        program_source: str = DEFAULT_PROGRAM,
+        program_source: str | None = None,
         program_format: str | None = None,
         program_tz: str | None = None,
         agenda_option: Path | None = None,
         display_tz: str | None = None,
+        max_age: int = DEFAULT_MAX_AGE,
     ) -> None:
-        self.program_source = program_source
+        self.program_source = program_source  # None: the `use`d program, else the bundled one
         self.program_format = program_format
         self.program_tz = program_tz
         self.agenda_option = agenda_option
         self.display_tz = display_tz
+        self.max_age = max_age
+        self.force_fetch = False  # `planner refresh` asks the server whatever the copy's age
         self._program: Program | None = None
+        self._loading: Loading | None = None
 
     @property
     def program(self) -> Program:
@@ -105,12 +112,50 @@ class App:
     def _load(self) -> Program:
         from planner.sources import load
 
-        return load(
-            self.program_source,
-            fmt=self.program_format,
-            zone=self.program_tz,
-            today=self.now().date(),
+        chosen = self.chosen_source()
+        try:
+            return load(
+                chosen.source,
+                fmt=chosen.program_format,
+                zone=chosen.program_tz,
+                today=self.now().date(),
+                loading=self.loading,
+            )
+        finally:
+            for line in self.loading.warnings:
+                warn(line)
+            self.loading.warnings.clear()
+
+    def chosen_source(self) -> ProgramSource:
+        """--program (or PLANNER_PROGRAM), else the program chosen with `planner use`, else the
+        bundled default; --program-tz and --program-format given now win over remembered ones."""
+        from planner.current import ProgramSource, read
+
+        if self.program_source is not None:
+            return ProgramSource(self.program_source, self.program_tz, self.program_format)
+        remembered = read(self.config_dir).current_source()
+        if remembered is None:
+            return ProgramSource(DEFAULT_PROGRAM, self.program_tz, self.program_format)
+        return ProgramSource(
+            remembered.source,
+            self.program_tz or remembered.program_tz,
+            self.program_format or remembered.program_format,
         )
+
+    @property
+    def loading(self) -> Loading:
+        """The caches every load goes through (URL copies, parsed programs)."""
+        if self._loading is None:
+            from planner.remote import Loading
+
+            self._loading = Loading(
+                user_cache_dir(), self.now(), max_age_minutes=self.max_age, force=self.force_fetch
+            )
+        return self._loading
+
+    @property
+    def config_dir(self) -> Path:
+        return Path(click.get_app_dir("planner"))
 
     @property
     def zone(self) -> str:
@@ -137,8 +182,23 @@ class App:
     def agenda_path(self) -> Path:
         if self.agenda_option is not None:
             return self.agenda_option
-        folder = Path(click.get_app_dir("planner")) / "agendas"
-        return folder / f"{self.program.id}.json"
+        return self.agenda_folder / f"{self.program.id}.json"
+
+    @property
+    def agenda_folder(self) -> Path:
+        return self.config_dir / "agendas"
+
+
+def user_cache_dir() -> Path:
+    """planner's folder in the user cache directory (what ``platformdirs.user_cache_dir`` gives,
+    without the dependency): only copies and parses live there, safe to delete at any time."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "planner"
+    if sys.platform.startswith("win"):
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "planner" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    return (Path(base) if Path(base).is_absolute() else Path.home() / ".cache") / "planner"
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
@@ -189,10 +249,9 @@ def warn(text: str) -> None:
     "program_source",
     envvar="PLANNER_PROGRAM",
     show_envvar=True,
-    default=DEFAULT_PROGRAM,
-    show_default=True,
     metavar="SOURCE",
-    help="Program file (any supported format) or a bundled program's name.",
+    help="Program file (any supported format), http(s) URL, or a bundled program's name "
+    f"[default: the one chosen with `planner use`, else {DEFAULT_PROGRAM}].",
 )
 @click.option(
     "--program-format",
@@ -224,6 +283,17 @@ def warn(text: str) -> None:
     metavar="ZONE",
     help="Show times in this zone.",
 )
+@click.option(
+    "--max-age",
+    envvar="PLANNER_MAX_AGE",
+    show_envvar=True,
+    type=click.IntRange(0, 7 * 24 * 60),
+    default=DEFAULT_MAX_AGE,
+    show_default=True,
+    metavar="MINUTES",
+    help="Use a program fetched from a URL this long before asking the server again "
+    "(0: always ask).",
+)
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context
 def cli(
@@ -233,9 +303,10 @@ def cli(
     program_tz: str | None,
     agenda_option: Path | None,
     display_tz: str | None,
+    max_age: int,
 ) -> None:
     """Plan your conference: browse the program, pick talks, see clashes, export .ics."""
-    ctx.obj = App(program_source, program_format, program_tz, agenda_option, display_tz)
+    ctx.obj = App(program_source, program_format, program_tz, agenda_option, display_tz, max_age)
 
 
 @cli.command()
@@ -294,7 +365,15 @@ def import_(app: App, source: str, output: Path | None, force: bool) -> None:
     from planner.files import write_atomic
     from planner.sources import load
 
-    program = load(source, fmt=app.program_format, zone=app.program_tz, today=app.now().date())
+    program = load(
+        source,
+        fmt=app.program_format,
+        zone=app.program_tz,
+        today=app.now().date(),
+        loading=app.loading,
+    )
+    for line in app.loading.warnings:
+        warn(line)
     text = program.model_dump_json(indent=2) + "\n"
     if output is None:
         emit(text.rstrip("\n"))
@@ -530,6 +609,84 @@ def check(app: App, as_json: bool) -> None:
         emit(present.findings_text(app.program, findings))
     if any(finding.severity == "error" for finding in findings):
         click.get_current_context().exit(EXIT_FINDINGS)
+
+
+# --- the current program (use, programs) ---
+
+
+@cli.command()
+@click.argument("source", required=False)
+@click.option("--bundled", metavar="NAME", help="Go back to a bundled program (e.g. mlsys2022).")
+@pass_app
+def use(app: App, source: str | None, bundled: str | None) -> None:
+    """Make SOURCE (file, URL, bundled name, or a program used before, by id) the current
+    program for every later command without --program; alone, show the current one."""
+    from planner import current
+
+    if source is not None and bundled is not None:
+        raise click.UsageError("give either SOURCE or --bundled NAME, not both")
+    chosen = source if bundled is None else bundled
+    if chosen is not None:
+        known = current.read(app.config_dir).known.get(chosen)
+        picked = known or current.ProgramSource(
+            current.normalised(chosen), app.program_tz, app.program_format
+        )
+        app.program_source, app.program_tz, app.program_format = (
+            picked.source,
+            picked.program_tz,
+            picked.program_format,
+        )
+        program = app.program  # loads it: a source that does not load is never remembered
+        current.remember(app.config_dir, program.id, None if bundled else picked)
+        emit(f"Now using {program.id}: {program.name}")
+    _describe_current(app)
+
+
+def _describe_current(app: App) -> None:
+    from planner import current
+
+    chosen, program = app.chosen_source(), app.program
+    emit(
+        f"Program: {program.id}: {program.name} ({len(program.items)} items, zone {program.timezone})"
+    )
+    obtained = app.loading.obtained
+    if obtained is not None:
+        from planner.remote import age_text
+
+        age = age_text(app.now() - obtained.copy.confirmed_at)
+        emit(f"Source: {chosen.source} (copy fetched {age} ago)")
+    else:
+        emit(f"Source: {chosen.source}")
+    if chosen.program_tz:
+        emit(f"Read in: {chosen.program_tz} (--program-tz)")
+    picks = next(
+        (a.picks for a in current.agendas(app.agenda_folder) if a.path == app.agenda_path), 0
+    )
+    emit(f"Agenda: {app.agenda_path} ({picks} pick{'s' if picks != 1 else ''})")
+
+
+@cli.command()
+@pass_app
+def programs(app: App) -> None:
+    """List the programs that have an agenda, with their pick counts (* marks the current one)."""
+    from planner import current
+
+    remembered = current.read(app.config_dir)
+    found = current.agendas(app.agenda_folder)
+    if not found:
+        emit(
+            "No agendas yet; pick talks with `planner pick ID` (choose a program with `planner use`)"
+        )
+        return
+    width = max(len(summary.program_id) for summary in found)
+    for summary in found:
+        mark = "*" if summary.program_id == (remembered.current or DEFAULT_PROGRAM) else " "
+        known = remembered.known.get(summary.program_id)
+        where = (
+            known.source if known else ("bundled" if summary.program_id == DEFAULT_PROGRAM else "")
+        )
+        count = f"{summary.picks} pick{'s' if summary.picks != 1 else ''}"
+        emit(f"{mark} {summary.program_id:<{width}}  {count:>9}  {where}".rstrip())
 
 
 # --- export command ---

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from planner.model import Program
+    from planner.remote import Loading
 
 DEFAULT_PROGRAM = "mlsys2022"
 FORMATS = ("native", "daypage", "frab", "c3voc", "sitejson", "ics", "csv")
@@ -99,10 +100,19 @@ def load(
     fmt: str | None = None,
     zone: str | None = None,
     today: date | None = None,
+    loading: Loading | None = None,
 ) -> Program:
-    """Load a program from a path or bundled name; ``fmt`` forces a format, ``zone`` is --program-tz."""
+    """Load a program from a path, bundled name or URL; ``fmt`` forces a format, ``zone`` is
+    --program-tz. With ``loading`` (the caches, see planner.remote), a URL is fetched through
+    the URL cache and any program's parse is kept in the parsed-program cache."""
+    if source[:8].lower().startswith(("http://", "https://")):
+        if loading is None:
+            raise ProgramError(f"{source}: a URL needs the program caches; this is a bug")
+        return loading.load_url(source, fmt=fmt, zone=zone, today=today)
     data, context = read_source(source)
     context.today = today
+    if loading is not None:
+        return loading.parse(data, context, fmt=fmt, zone=zone)
     return parse(data, context, fmt=fmt, zone=zone)
 
 
