@@ -5,12 +5,11 @@ from __future__ import annotations
 import gc
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
-from planner import timezones
 from planner.errors import ProgramError
 
 # --- building many objects ---
@@ -234,46 +233,3 @@ def kind_from_label(label: str | None, default: str = "talk") -> str:
         if words & keys:
             return kind
     return "other"
-
-
-# --- a zone for files that give only UTC offsets ---
-
-
-def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
-    """A zone name for times that carry offsets but no zone name; the guess goes into ``notes``.
-
-    One whole-hour offset gives ``Etc/GMT±N``: exact for every time in the file, though
-    not a place. Otherwise the first common zone (by name) whose rules give every offset
-    seen at its times; failing that, UTC. ``--program-tz`` avoids the guess.
-    """
-    seen: dict[timedelta, tuple[datetime, datetime]] = {}
-    for moment in instants:
-        offset = moment.utcoffset() or timedelta(0)
-        first, last = seen.get(offset, (moment, moment))
-        seen[offset] = (min(first, moment), max(last, moment))
-    hint = "give --program-tz ZONE to show times in the conference's own zone"
-    if not seen:
-        notes.append(f"the file has no timed items to tell its timezone; used UTC; {hint}")
-        return "UTC"
-    described = ", ".join(sorted({timezones.format_offset(pair[0]) for pair in seen.values()}))
-    if len(seen) == 1:
-        name = timezones.fixed_offset_zone_name(next(iter(seen)))
-        if name is not None:
-            notes.append(
-                f"the file gives UTC offsets but no timezone (all times {described}); "
-                f"estimated the timezone as {name}; {hint}"
-            )
-            return name
-    for name in timezones.common_zone_names():
-        if all(
-            timezones.offset_at(moment, name) == offset
-            for offset, pair in seen.items()
-            for moment in pair
-        ):
-            notes.append(
-                f"the file gives UTC offsets but no timezone (times at {described}); "
-                f"estimated the timezone as {name}, the first zone with those offsets; {hint}"
-            )
-            return name
-    notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
-    return "UTC"

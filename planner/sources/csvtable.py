@@ -34,7 +34,6 @@ from planner.sources.common import (
     program_id,
     slugify,
     title_id,
-    zone_from_offsets,
 )
 
 REQUIRED = ("title", "start", "end", "room")
@@ -59,7 +58,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     ids = IdAllocator(notes)
     items = [_item(row, context.zone, ids, notes) for row in rows]
     items.extend(_sessions(rows, ids, notes))
-    zone = context.zone or zone_from_offsets(
+    zone = context.zone or timezones.zone_from_offsets(
         (item.start for item in items if item.start is not None), notes
     )
     return Program(

@@ -29,7 +29,6 @@ from planner.sources.common import (
     kind_from_label,
     slugify,
     title_id,
-    zone_from_offsets,
 )
 
 # The site's own event types; anything else goes through the shared label rules.
@@ -60,7 +59,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     items = [entry.item for entry in read]
     _note_shortfall(document, count, len(results), notes)
     program_id, name = _conference(results, context.stem)
-    zone = context.zone or zone_from_offsets(
+    zone = context.zone or timezones.zone_from_offsets(
         (item.start for item in items if item.start is not None), notes
     )
     return Program(
