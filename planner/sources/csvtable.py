@@ -27,14 +27,8 @@ from planner import timezones
 from planner.errors import ProgramError
 from planner.model import KINDS, Item, Program
 from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    program_id,
-    slugify,
-    title_id,
-)
+from planner.sources.common import IdAllocator, clean_id, program_id, title_id
+from planner.text import html_to_text, slugify
 
 REQUIRED = ("title", "start", "end", "room")
 OPTIONAL = ("id", "kind", "speakers", "abstract", "session", "url")

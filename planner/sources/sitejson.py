@@ -22,14 +22,8 @@ from planner import timezones
 from planner.errors import ProgramError
 from planner.model import Item, Program
 from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    kind_from_label,
-    slugify,
-    title_id,
-)
+from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
+from planner.text import html_to_text, slugify
 
 # The site's own event types; anything else goes through the shared label rules.
 _KINDS = {"oral": "paper", "spotlight": "paper", "poster": "poster", "invited talk": "keynote"}

@@ -21,14 +21,8 @@ from planner import timezones
 from planner.errors import PlannerError, ProgramError
 from planner.model import Program
 from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    kind_from_label,
-    parse_duration,
-    title_id,
-)
+from planner.sources.common import IdAllocator, clean_id, kind_from_label, parse_duration, title_id
+from planner.text import html_to_text
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _ONE_DAY = timedelta(days=1)
