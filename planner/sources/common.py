@@ -60,9 +60,13 @@ def title_id(title: str, speakers: list[str] | tuple[str, ...] = ()) -> str:
 
 
 class IdAllocator:
-    """Hands out unique ids; a repeated id gets "-2", "-3", ... in file order and a note."""
+    """Hands out unique ids; a repeated id gets "-2", "-3", ... in file order and a note.
 
-    def __init__(self, notes: list[str]) -> None:
+    ``notes`` None: no notes, for formats whose ids planner makes up from names (a day page
+    names papers after their first author), where a suffix is expected rather than news.
+    """
+
+    def __init__(self, notes: list[str] | None) -> None:
         self._taken: set[str] = set()
         self._next_suffix: dict[str, int] = {}
         self._notes = notes
@@ -81,6 +85,8 @@ class IdAllocator:
         self._next_suffix[base] = number + 1
         renamed = f"{base}-{number}"
         self._taken.add(renamed)
+        if self._notes is None:
+            return renamed
         if callable(where):
             where = where()
         place = f" ({where})" if where else ""
