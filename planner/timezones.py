@@ -8,6 +8,7 @@ Names are checked against pytz's catalogue (it knows the aliases such as
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
@@ -31,11 +32,6 @@ def _catalogue() -> dict[str, str]:
     import pytz  # the zone catalogue only; imported when a name must be checked
 
     return {name.lower(): name for name in pytz.all_timezones}
-
-
-def all_zone_names() -> list[str]:
-    """Every zone name planner accepts, aliases included."""
-    return sorted(_catalogue().values())
 
 
 def common_zone_names() -> list[str]:
@@ -216,10 +212,6 @@ def localize(naive: datetime, name: str) -> tuple[datetime, str | None]:
     )
 
 
-def localize_strict(naive: datetime, name: str) -> datetime:
-    return localize(naive, name)[0]
-
-
 def combine(day: date, clock: time, name: str) -> tuple[datetime, str | None]:
     return localize(datetime.combine(day, clock), name)
 
@@ -275,12 +267,59 @@ def to_rules(moment: datetime, rules: tzinfo) -> datetime:
     return moment.astimezone(rules)
 
 
+# Etc/GMT-14 (UTC+14:00, the Line Islands) to Etc/GMT+12 (UTC-12:00) are the fixed-offset
+# zones the tz database has: no place is further east or west. A symmetric bound of 14
+# hours either way named Etc/GMT+13 and Etc/GMT+14, which do not exist, so a file with
+# all its times at -13:00 was refused as "unknown timezone" instead of read as UTC.
+_EASTMOST = timedelta(hours=14)
+_WESTMOST = timedelta(hours=-12)
+
+
 def fixed_offset_zone_name(offset: timedelta) -> str | None:
-    """The ``Etc/GMT±N`` name for a whole-hour offset (POSIX sign: UTC-7 is Etc/GMT+7), else None."""
+    """The ``Etc/GMT±N`` name for a whole-hour offset (POSIX sign: UTC-7 is Etc/GMT+7), "UTC"
+    for zero, None for an offset no such zone has (a half hour, or beyond -12h..+14h)."""
     seconds = int(offset.total_seconds())
     if seconds == 0:
         return "UTC"
-    if seconds % 3600 or abs(seconds) > 14 * 3600:
+    if seconds % 3600 or not _WESTMOST <= offset <= _EASTMOST:
         return None
     hours = -seconds // 3600
     return f"Etc/GMT{hours:+d}"
+
+
+def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
+    """A zone name for times that carry offsets but no zone name; the guess goes into ``notes``.
+
+    One whole-hour offset gives ``Etc/GMT±N``: exact for every time in the file, though
+    not a place. Otherwise the first common zone (by name) whose rules give every offset
+    seen at its times; failing that, UTC. ``--program-tz`` avoids the guess.
+    """
+    seen: dict[timedelta, tuple[datetime, datetime]] = {}
+    for moment in instants:
+        offset = moment.utcoffset() or timedelta(0)
+        first, last = seen.get(offset, (moment, moment))
+        seen[offset] = (min(first, moment), max(last, moment))
+    hint = "give --program-tz ZONE to show times in the conference's own zone"
+    if not seen:
+        notes.append(f"the file has no timed items to tell its timezone; used UTC; {hint}")
+        return "UTC"
+    described = ", ".join(sorted({format_offset(pair[0]) for pair in seen.values()}))
+    if len(seen) == 1:
+        name = fixed_offset_zone_name(next(iter(seen)))
+        if name is not None:
+            notes.append(
+                f"the file gives UTC offsets but no timezone (all times {described}); "
+                f"estimated the timezone as {name}; {hint}"
+            )
+            return name
+    for name in common_zone_names():
+        if all(
+            offset_at(moment, name) == offset for offset, pair in seen.items() for moment in pair
+        ):
+            notes.append(
+                f"the file gives UTC offsets but no timezone (times at {described}); "
+                f"estimated the timezone as {name}, the first zone with those offsets; {hint}"
+            )
+            return name
+    notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
+    return "UTC"

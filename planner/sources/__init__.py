@@ -137,11 +137,8 @@ def parse(
         raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
     from planner.sources.common import collector_paused
-    from planner.sources.control_characters import (
-        escape_controls,
-        json_certainly_clean,
-        remove_control_characters,
-    )
+    from planner.sources.control_characters import json_certainly_clean, remove_control_characters
+    from planner.text import escape_controls
 
     try:
         with collector_paused():

@@ -27,15 +27,8 @@ from planner import timezones
 from planner.errors import ProgramError
 from planner.model import KINDS, Item, Program
 from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    program_id,
-    slugify,
-    title_id,
-    zone_from_offsets,
-)
+from planner.sources.common import IdAllocator, clean_id, program_id, title_id
+from planner.text import html_to_text, slugify
 
 REQUIRED = ("title", "start", "end", "room")
 OPTIONAL = ("id", "kind", "speakers", "abstract", "session", "url")
@@ -59,7 +52,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     ids = IdAllocator(notes)
     items = [_item(row, context.zone, ids, notes) for row in rows]
     items.extend(_sessions(rows, ids, notes))
-    zone = context.zone or zone_from_offsets(
+    zone = context.zone or timezones.zone_from_offsets(
         (item.start for item in items if item.start is not None), notes
     )
     return Program(

@@ -23,10 +23,11 @@ from planner import timezones
 from planner.errors import ProgramError, ZoneError
 from planner.model import Item, Program
 from planner.sources import SourceContext
-from planner.sources.common import IdAllocator, clean_id, html_to_text, kind_from_label, title_id
+from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.sources.common import program_id as make_program_id
 from planner.sources.ics_recurrence import Budget, Series, expand
 from planner.sources.ics_zones import UTC_ZONE, When, Zone, ZoneBook
+from planner.text import html_to_text
 
 _BEGIN_END = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)\s*$", re.IGNORECASE)
 _ONE_DAY = timedelta(days=1)
