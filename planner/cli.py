@@ -514,6 +514,32 @@ def check(app: App, as_json: bool) -> None:
         click.get_current_context().exit(EXIT_FINDINGS)
 
 
+# --- serve command ---
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@pass_app
+def serve(app: App, host: str, port: int, open_browser: bool) -> None:
+    """Serve the program and your agenda as a local web page, JSON API and calendar feed.
+
+    Any --host other than 127.0.0.1 / localhost needs the token printed in the URL.
+    """
+    from planner.web import core
+    from planner.web import serve as run_server
+
+    served = core.Served(app.program, app.agenda_path, app.zone, app.now)
+    run_server(served, host, port, open_browser=open_browser, say=emit)
+
+
 # --- export command ---
 
 EXPORT_MARKER = rb'PRODID:-//planner//|<meta name="generator" content="planner'
