@@ -4,12 +4,15 @@ until Ctrl-C or SIGTERM, which uvicorn turns into a clean shutdown."""
 from __future__ import annotations
 
 import errno
+import signal
 import socket
 from collections.abc import Callable
 
 from planner.errors import PlannerError
 from planner.web.core import Served
 from planner.web.security import Guard, needs_token, new_token, url_host
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -53,17 +56,24 @@ def serve(
     port = sock.getsockname()[1]  # --port 0: the free port the system chose
     token = new_token() if needs_token(host) else None
     app = create_app(served, Guard.for_bind(host, port, token))
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    url = f"http://{url_host(shown_host)}:{port}/" + (f"?token={token}" if token else "")
-    say(f"planner serve: {served.program.name} at {url}")
-    say("Press Ctrl-C to stop.")
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    # Ctrl-C or SIGTERM at any moment from here asks the server to stop. uvicorn shuts down
+    # gracefully, then raises the signal again for the handlers it found: these, so planner
+    # ends with exit code 0 instead of dying by the signal.
+    previous = {number: signal.signal(number, server.handle_exit) for number in STOP_SIGNALS}
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        url = f"http://{url_host(shown_host)}:{port}/" + (f"?token={token}" if token else "")
+        say(f"planner serve: {served.program.name} at {url}")
+        say("Press Ctrl-C to stop.")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        server.run(sockets=[sock])
     finally:
         sock.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     say("planner serve: stopped.")

@@ -54,10 +54,13 @@ def planner(*args: str, agenda: Path, check: bool = True) -> subprocess.Complete
 
 
 @contextmanager
-def running_server(agenda: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
+def running_server(
+    agenda: Path, *args: str, program: str = "mlsys2022"
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """`planner serve --port 0` as a real process on 127.0.0.1; yields its printed URL."""
+    command = ["--program", program, "--agenda", str(agenda), "serve", "--port", "0", *args]
     process = subprocess.Popen(
-        [sys.executable, "-m", "planner", "--agenda", str(agenda), "serve", "--port", "0", *args],
+        [sys.executable, "-m", "planner", *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
