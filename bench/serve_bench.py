@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import PLANNER, generate, run_once  # noqa: E402
+from run import PLANNER, generate, run_once
 
 ITEMS = 6000
 PICKS = int(os.environ.get("BENCH_RUNS", "5")) * 4
