@@ -452,21 +452,7 @@ def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, l
 
     if isinstance(start, time):
         raise click.BadParameter("give a date too, e.g. '2022-08-30 12:00'", param_hint="--start")
-    notes: list[str] = []
-    start_at = start if start.tzinfo else _localized(start, zone, notes)
-    if isinstance(end, time):
-        end = datetime.combine(timezones.local_date(start_at, zone), end)
-    end_at = end if end.tzinfo else _localized(end, zone, notes)
-    return start_at, end_at, notes
-
-
-def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
-    from planner import timezones
-
-    moment, note = timezones.localize(naive, zone)
-    if note:
-        notes.append(note)
-    return moment
+    return timezones.event_span(start, end, zone)
 
 
 def _use_color() -> bool:
@@ -687,6 +673,32 @@ def programs(app: App) -> None:
         )
         count = f"{summary.picks} pick{'s' if summary.picks != 1 else ''}"
         emit(f"{mark} {summary.program_id:<{width}}  {count:>9}  {where}".rstrip())
+
+
+# --- serve command ---
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@pass_app
+def serve(app: App, host: str, port: int, open_browser: bool) -> None:
+    """Serve the program and your agenda as a local web page, JSON API and calendar feed.
+
+    Any --host other than 127.0.0.1 / localhost needs the token printed in the URL.
+    """
+    from planner.web import core
+    from planner.web import serve as run_server
+
+    served = core.Served(app.program, app.agenda_path, app.zone, app.now)
+    run_server(served, host, port, open_browser=open_browser, say=emit)
 
 
 # --- export command ---

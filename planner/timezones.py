@@ -323,3 +323,25 @@ def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
             return name
     notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
     return "UTC"
+
+
+def event_span(
+    start: datetime, end: datetime | time, zone: str
+) -> tuple[datetime, datetime, list[str]]:
+    """A personal event's start and end read in ``zone`` (a naive time is wall-clock there;
+    an end given as a time alone is on the start's day), with a note for each skipped or
+    repeated local time, saying how it was read. Both faces (CLI, web) read events here."""
+    notes: list[str] = []
+
+    def aware(moment: datetime) -> datetime:
+        if moment.tzinfo is not None:
+            return moment
+        localized, note = localize(moment, zone)
+        if note:
+            notes.append(note)
+        return localized
+
+    start_at = aware(start)
+    if isinstance(end, time):
+        end = datetime.combine(local_date(start_at, zone), end)
+    return start_at, aware(end), notes

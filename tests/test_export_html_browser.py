@@ -10,7 +10,6 @@ one. With CI set a missing browser fails the test; elsewhere it skips with a mes
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,20 +20,10 @@ from typing import Any
 import pytest
 
 from planner.sources import load
+from tests.helpers.browser import launched_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 NOW = "2022-08-29T18:00:00-07:00"
 PICKS = ("virtualflow", "nurd", "deeppool", "fpga-inference", "sparsity-24")
@@ -79,28 +68,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = _playwright_or_skip()
-    executable = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    if executable is None:
-        _missing("headless Chromium is not installed; run scripts/install-browser.sh")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _playwright_or_skip() -> Any:
-    try:
-        from playwright import sync_api
-    except ImportError:
-        _missing("python playwright is not installed; pip install -e '.[test]'")
-    return sync_api
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"CI is set: {reason}")
-    pytest.skip(reason)
+    yield from launched_chromium()
 
 
 @contextmanager

@@ -169,6 +169,11 @@ def to_html(
     return _page(table)
 
 
+def render_day(day: Day, zone: str) -> str:
+    """One day's grid as an HTML fragment: ``planner serve`` shows this very layout in its page."""
+    return _day(day, zone)
+
+
 def _text(value: object) -> str:
     """Every text from a program file or the agenda enters the page through here."""
     return html.escape(str(value), quote=True)
