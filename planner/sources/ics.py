@@ -22,7 +22,7 @@ from typing import Any
 from planner import timezones
 from planner.errors import ProgramError, ZoneError
 from planner.model import Item, Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.sources.common import program_id as make_program_id
 from planner.sources.ics_recurrence import Budget, Series, expand
