@@ -1,21 +1,33 @@
 """Turn a program source (a file in any supported format, or a bundled name) into a Program.
 
 Each format is one module here with ``parse(data: bytes, context: SourceContext) -> Program``,
-a pure function. This module finds the bytes, sniffs the format from the content
-(never the file name), and turns any failure into one ProgramError naming the file.
+a pure function, listed in ``registry`` with its sniffer. This module finds the bytes, has
+the registry name the format from the content (never the file name), and turns any failure
+into one ProgramError naming the file.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.errors import PlannerError, ProgramError
+from planner.sources import registry
+from planner.sources.base import JSON_KEY, SourceContext, SourceFormat
+
+__all__ = [
+    "FORMATS",
+    "JSON_KEY",
+    "SourceContext",
+    "describe_validation_error",
+    "load",
+    "parse",
+    "read_source",
+    "sniff",
+]
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -24,29 +36,8 @@ if TYPE_CHECKING:
     from planner.remote import Loading
 
 DEFAULT_PROGRAM = "mlsys2022"
-FORMATS = ("native", "daypage", "frab", "c3voc", "sitejson", "ics", "csv")
-_MODULES = {
-    "native": "native",
-    "daypage": "daypage",
-    "frab": "frab",
-    "c3voc": "c3voc",
-    "sitejson": "sitejson",
-    "ics": "ics",
-    "csv": "csvtable",
-}
+FORMATS = registry.NAMES
 MAX_PROGRAM_BYTES = 200 * 1024 * 1024
-
-
-@dataclass
-class SourceContext:
-    """What a parser knows besides the bytes."""
-
-    label: str  # how to name the source in messages: a path or "bundled program X"
-    stem: str  # file name without suffix: the last-resort program id
-    zone: str | None = None  # --program-tz: the zone of a file that gives none (or overrides)
-    notes: list[str] = field(default_factory=list)  # what reading the bytes had to assume
-    # Today's date, for formats that leave out the year; the CLI passes it so parsers stay pure.
-    today: date | None = None
 
 
 def bundled_names() -> list[str]:
@@ -126,25 +117,17 @@ def parse(
     data = _to_utf8(data, context)
     if not data.strip():
         raise ProgramError(f"{context.label}: the file is empty; give a program file")
-    if fmt is None:
-        fmt = sniff(data)
-        if fmt is None:
-            raise ProgramError(
-                f"{context.label}: not a program format planner knows ({', '.join(FORMATS)}); "
-                "use --program-format to force one"
-            )
-    elif fmt not in FORMATS:
-        raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
+    source_format = _format_of(data, context, fmt)
+    parse_format = source_format.parser()
     from planner.sources.common import collector_paused
     from planner.sources.control_characters import json_certainly_clean, remove_control_characters
     from planner.text import escape_controls
 
     try:
         with collector_paused():
-            program = module.parse(data, context)
+            program = parse_format(data, context)
             # planner's own JSON holds its texts as they are: clean bytes mean clean texts.
-            if fmt == "native" and json_certainly_clean(data):
+            if source_format.name == "native" and json_certainly_clean(data):
                 return program
             return remove_control_characters(program)
     except PlannerError as exc:
@@ -153,7 +136,7 @@ def parse(
             message = f"{context.label}: {message}"
         raise ProgramError(escape_controls(message)) from None  # one line, whatever the file held
     except _validation_error_type() as exc:
-        item_ids = _native_item_ids(data) if fmt == "native" else []
+        item_ids = _native_item_ids(data) if source_format.name == "native" else []
         message = f"{context.label}: {describe_validation_error(exc, item_ids)}"
         raise ProgramError(escape_controls(message)) from None
     except RecursionError:
@@ -166,6 +149,19 @@ def parse(
         raise ProgramError(
             f"{context.label}: a time lies outside the {SUPPORTED_YEARS} planner supports"
         ) from None
+
+
+def _format_of(data: bytes, context: SourceContext, fmt: str | None) -> SourceFormat:
+    """The format ``fmt`` names (--program-format), else the one the content is in."""
+    found = registry.sniff(data) if fmt is None else registry.named(fmt)
+    if found is not None:
+        return found
+    if fmt is not None:
+        raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ProgramError(
+        f"{context.label}: not a program format planner knows ({', '.join(FORMATS)}); "
+        "use --program-format to force one"
+    )
 
 
 def _validation_error_type() -> type[ValidationError]:
@@ -240,35 +236,10 @@ def _from_utf16(data: bytes, context: SourceContext) -> bytes:
     return text.lstrip("\ufeff").encode("utf-8")
 
 
-JSON_KEY = re.compile(rb'"([A-Za-z_]+)"\s*:')
-
-
 def sniff(data: bytes) -> str | None:
     """Name the format of ``data`` from its content, or None."""
-    head = data[:8192].lstrip()
-    if not head:
-        return None
-    if head.startswith(b"<"):
-        # An entity declaration goes to the frab reader, which refuses it by name.
-        return "frab" if b"<schedule" in data[:65536] or b"<!ENTITY" in data[:65536] else None
-    if head[:15].upper().startswith(b"BEGIN:VCALENDAR"):
-        return "ics"
-    if head.startswith((b"{", b"[")):
-        keys = set(JSON_KEY.findall(head))
-        if b"schedule" in keys and (b"conference" in keys or b"version" in keys):
-            return "c3voc"
-        if b"results" in keys or b"starttime" in keys:
-            return "sitejson"
-        return "native"
-    # Before the day page: a CSV row may well hold "Tutorial: ..." in a title.
-    first_line = head.split(b"\n", 1)[0].lower()
-    if b"," in first_line and b"title" in {
-        cell.strip(b' \t\r"') for cell in first_line.split(b",")
-    }:
-        return "csv"
-    if b"Oral:" in head or b"Timezone:" in head or b"Tutorial:" in head:
-        return "daypage"
-    return None
+    found = registry.sniff(data)
+    return found.name if found is not None else None
 
 
 # How to fix what pydantic says, for the mistakes people make writing a program by hand.

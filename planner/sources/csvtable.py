@@ -26,7 +26,7 @@ from datetime import datetime, time, timedelta
 from planner import timezones
 from planner.errors import ProgramError
 from planner.model import KINDS, Item, Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, program_id, title_id
 from planner.text import html_to_text, slugify
 

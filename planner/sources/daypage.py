@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from planner import timezones
 from planner.errors import ProgramError
 from planner.model import Item, Kind, Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator
 from planner.text import html_to_text, one_line, slugify
 

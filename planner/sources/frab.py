@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from planner.errors import ProgramError
 from planner.model import Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import program_id
 from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder
 

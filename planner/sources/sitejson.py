@@ -21,7 +21,7 @@ from typing import Any
 from planner import timezones
 from planner.errors import ProgramError
 from planner.model import Item, Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.text import html_to_text, slugify
 

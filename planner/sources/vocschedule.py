@@ -20,7 +20,7 @@ from typing import NamedTuple
 from planner import timezones
 from planner.errors import PlannerError, ProgramError
 from planner.model import Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, kind_from_label, parse_duration, title_id
 from planner.text import html_to_text
 

@@ -1,10 +1,10 @@
 """iCalendar feeds (.ics) as pretalx, Indico and conference sites publish them.
 
 icalendar reads the syntax; the times are interpreted here, through planner.timezones:
-a TZID that names an IANA zone always means that zone's rules (see ics_zones), a
+a TZID that names an IANA zone always means that zone's rules (see ics/zones.py), a
 floating time or an all-day date means the program's zone. The program's zone is
 ``--program-tz``, else X-WR-TIMEZONE, else the TZID most events use, else UTC (noted).
-Recurring events are expanded by ics_recurrence, within hard limits.
+Recurring events are expanded by ics/recurrence.py, within hard limits.
 
 Ids: the program's from X-WR-CALNAME (else the file name, never PRODID, which names the
 software); an item's from its UID without the "@domain" part (a repeated UID gets a
@@ -22,11 +22,11 @@ from typing import Any
 from planner import timezones
 from planner.errors import ProgramError, ZoneError
 from planner.model import Item, Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.sources.common import program_id as make_program_id
-from planner.sources.ics_recurrence import Budget, Series, expand
-from planner.sources.ics_zones import UTC_ZONE, When, Zone, ZoneBook
+from planner.sources.ics.recurrence import Budget, Series, expand
+from planner.sources.ics.zones import UTC_ZONE, When, Zone, ZoneBook
 from planner.text import html_to_text
 
 _BEGIN_END = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)\s*$", re.IGNORECASE)
