@@ -291,6 +291,16 @@ def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None)
     return [found.worded(zone) for found in sweep_agenda(program, agenda)]
 
 
+def clashes_touching(program: Program, agenda: Agenda, ids: set[str], *, zone: str) -> list[Clash]:
+    """The agenda's clashes that involve any of ``ids`` (what one change touched), in time
+    order; only those are put into words, since a big agenda has thousands of clashes."""
+    return [
+        found.worded(zone)
+        for found in sweep_agenda(program, agenda)
+        if found.first.id in ids or found.second.id in ids
+    ]
+
+
 def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
     """agenda_clashes, not yet worded: for a caller that shows only some of them."""
     walk = WalkRule(program, agenda.settings.walk_minutes)

@@ -432,16 +432,12 @@ class AlarmType(click.ParamType):
 
 def _report_edit(app: App, result: Any) -> None:
     """Print what an agenda change did, then every clash it created (warnings: exit stays 0)."""
-    from planner.clashes import sweep_agenda
+    from planner.clashes import clashes_touching
 
     for outcome in result.outcomes:
         emit(outcome.message)
-    touched = result.touched()
-    zone = app.zone
-    for found in sweep_agenda(app.program, result.agenda):
-        # Only the clashes of what this change touched are worded: a big agenda has thousands.
-        if found.first.id in touched or found.second.id in touched:
-            warn(f"Warning: {found.worded(zone).message}")
+    for clash in clashes_touching(app.program, result.agenda, result.touched(), zone=app.zone):
+        warn(f"Warning: {clash.message}")
 
 
 def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, list[str]]:

@@ -218,7 +218,7 @@ def _report(
     served: Served, result: EditResult, zone: str, *, with_clashes: bool = True
 ) -> EditReport:
     """cli._report_edit as data: every outcome, then each clash touching what was added."""
-    from planner.clashes import agenda_clashes
+    from planner.clashes import clashes_touching
 
     report = EditReport(
         outcomes=[
@@ -233,12 +233,8 @@ def _report(
         ]
     )
     if with_clashes:
-        touched = result.touched()
-        report.warnings = [
-            clash.message
-            for clash in agenda_clashes(served.program, result.agenda, zone=zone)
-            if touched & set(clash.items)
-        ]
+        found = clashes_touching(served.program, result.agenda, result.touched(), zone=zone)
+        report.warnings = [clash.message for clash in found]
     return report
 
 
