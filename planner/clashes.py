@@ -1,4 +1,6 @@
-"""The clash engine: pure functions over the model, no I/O.
+"""The clash engine: pure functions over slots (timed entries) and a walk rule, no I/O.
+
+It never sees an agenda: planner.agenda turns picks and personal events into slots.
 
 One sweep over the entries sorted by start, keeping a heap of the entries still
 running: each new entry clashes with exactly the running ones (time), and the
@@ -15,8 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from planner.agenda import DEFAULT_WALK_MINUTES, Agenda, ancestors, exported_items
-from planner.model import Item, Program
+from planner.model import DEFAULT_WALK_MINUTES, Item, Program
 from planner.text import clock, span
 
 ClashKind = Literal["time", "room_change", "room_double_booked"]
@@ -261,40 +262,16 @@ def _minutes(count: int) -> str:
     return f"{count} minute" if count == 1 else f"{count} minutes"
 
 
-# --- the agenda --------------------------------------------------------------------------
-
-
-def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
-    """The agenda's timed entries: picked items (once each) and personal events."""
-    by_id = program.item_map()
-    slots = [item_slot(item, by_id) for item in exported_items(program, agenda) if item.announced]
-    slots.extend(
-        Slot(event.id, event.start, event.end, room=event.location) for event in agenda.events
-    )
-    return slots
-
-
-def item_slot(item: Item, by_id: dict[str, Item]) -> Slot:
+def item_slot(item: Item, ancestors: Iterable[str] = ()) -> Slot:
+    """A timed program item as a slot; ``ancestors``: its parent chain (Program.tree)."""
     return Slot(
         item.id,
         item.start,  # type: ignore[arg-type]
         item.end,  # type: ignore[arg-type]
         room=item.room,
         estimated=item.estimated,
-        ancestors=frozenset(ancestors(item.id, by_id)) if item.parent else NO_ANCESTORS,
+        ancestors=frozenset(ancestors) if item.parent else NO_ANCESTORS,
     )
-
-
-def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None) -> list[Clash]:
-    """Time clashes and tight room changes among the agenda's entries, in time order."""
-    zone = zone or program.timezone
-    return [found.worded(zone) for found in sweep_agenda(program, agenda)]
-
-
-def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
-    """agenda_clashes, not yet worded: for a caller that shows only some of them."""
-    walk = WalkRule(program, agenda.settings.walk_minutes)
-    return sweep_clashes(agenda_slots(program, agenda), walk)
 
 
 # --- the program ---------------------------------------------------------------------------
@@ -346,13 +323,13 @@ def double_bookings(program: Program, *, zone: str | None = None) -> list[Findin
     Posters share their hall by design (each has its own board), so they are left out.
     """
     zone = zone or program.timezone
-    by_id = program.item_map()
+    tree = program.tree
     by_room: dict[str, list[Slot]] = {}
     for item in program.items:
         if item.kind == "poster" or not item.room or item.start is None or item.end is None:
             continue
         if item.end > item.start:
-            by_room.setdefault(item.room, []).append(item_slot(item, by_id))
+            by_room.setdefault(item.room, []).append(item_slot(item, tree.ancestors(item.id)))
     found: list[Finding] = []
     for room, slots in by_room.items():
         for run in _overlapping_runs(slots):

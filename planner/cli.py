@@ -10,7 +10,6 @@ pytz) are imported inside the commands so that ``planner --help`` starts fast.
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import sys
 from datetime import datetime
@@ -20,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from planner.errors import PlannerError
+from planner.session import DEFAULT_PROGRAM, Session
 
 if TYPE_CHECKING:
-    from planner.model import Item, Program
+    from planner.actions import EditReport, ExportFormat
+    from planner.model import Item
 
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-DEFAULT_PROGRAM = "mlsys2022"
 
 
 class PlannerClickError(click.ClickException):
@@ -42,87 +42,13 @@ class PlannerGroup(click.Group):
             raise PlannerClickError(str(exc)) from None
 
 
-class App:
-    """What the global options chose; loads the program once, on first use."""
+class App(Session):
+    """The session of one command: the global options, the agenda folder in click's app dir,
+    and PLANNER_NOW (which pins the clock for tests and examples)."""
 
-    # A plain class, not a dataclass: importing dataclasses costs start-up time on every command.
-
-    # main() sets it: the process runs this one command and ends, so what it loads may be frozen
-    # out of the cycle collector (a test runner calling cli() in-process must not be).
-    one_command_process = False
-
-    def __init__(
-        self,
-        program_source: str = DEFAULT_PROGRAM,
-        program_format: str | None = None,
-        program_tz: str | None = None,
-        agenda_option: Path | None = None,
-        display_tz: str | None = None,
-    ) -> None:
-        self.program_source = program_source
-        self.program_format = program_format
-        self.program_tz = program_tz
-        self.agenda_option = agenda_option
-        self.display_tz = display_tz
-        self._program: Program | None = None
-
-    @property
-    def program(self) -> Program:
-        if self._program is None:
-            if not self.one_command_process:
-                self._program = self._load()
-                return self._program
-            # The program lives as long as this process: frozen, its objects are left out of
-            # every later cycle collection, which otherwise walks all of them again and again
-            # (a third of a 20,000-item browse). Frozen before the collector is back on, so
-            # not even one collection walks them.
-            was_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                self._program = self._load()
-            finally:
-                gc.freeze()
-                if was_enabled:
-                    gc.enable()
-        return self._program
-
-    def _load(self) -> Program:
-        from planner.sources import load
-
-        return load(
-            self.program_source,
-            fmt=self.program_format,
-            zone=self.program_tz,
-            today=self.now().date(),
-        )
-
-    @property
-    def zone(self) -> str:
-        """The display zone: ``--tz``, else the program's own."""
-        from planner.timezones import check_zone
-
-        return check_zone(self.display_tz) if self.display_tz is not None else self.program.timezone
-
-    def now(self) -> datetime:
-        """The current instant; PLANNER_NOW (ISO 8601 with offset) pins it for tests and examples."""
-        from planner.timezones import UTC, parse_aware
-
-        pinned = os.environ.get("PLANNER_NOW")
-        if pinned:
-            try:
-                return parse_aware(pinned)
-            except ValueError:
-                raise PlannerError(
-                    f"PLANNER_NOW={pinned!r} is not an ISO 8601 time with an offset"
-                ) from None
-        return datetime.now(UTC)
-
-    @property
-    def agenda_path(self) -> Path:
-        if self.agenda_option is not None:
-            return self.agenda_option
+    def __init__(self, *options: Any) -> None:
         folder = Path(click.get_app_dir("planner")) / "agendas"
-        return folder / f"{self.program.id}.json"
+        super().__init__(*options, agenda_folder=folder, pinned_now=os.environ.get("PLANNER_NOW"))
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
@@ -275,21 +201,20 @@ def show(app: App, item: Item, as_json: bool) -> None:
 @pass_app
 def import_(app: App, source: str, output: Path | None, force: bool) -> None:
     """Convert any supported program file to planner's native JSON."""
-    from planner.files import write_atomic
-    from planner.sources import load
+    from planner.actions import import_program
 
-    program = load(source, fmt=app.program_format, zone=app.program_tz, today=app.now().date())
-    text = program.model_dump_json(indent=2) + "\n"
+    imported = import_program(
+        source,
+        fmt=app.program_format,
+        zone=app.program_tz,
+        today=app.now().date(),
+        target=output,
+        force=force,
+    )
     if output is None:
-        emit(text.rstrip("\n"))
-        return
-    if output.exists() and not force and not _head_matches(output, PROGRAM_MARKER):
-        raise PlannerError(
-            f"{output}: exists and is not a planner program (an agenda, the source itself?); "
-            "use --force to overwrite it, or -o another file"
-        )
-    write_atomic(output, text.encode("utf-8"))
-    warn(f"Wrote {output}: {program.name}, {len(program.items)} items, zone {program.timezone}")
+        emit(imported.text.rstrip("\n"))
+    else:
+        warn(f"Wrote {output}: {imported.summary}")
 
 
 @cli.command()
@@ -335,41 +260,14 @@ class AlarmType(click.ParamType):
         self.fail(f"{value!r} is not a number of minutes (or 'none')", param, ctx)
 
 
-def _report_edit(app: App, result: Any) -> None:
+def _report_edit(report: EditReport) -> None:
     """Print what an agenda change did, then every clash it created (warnings: exit stays 0)."""
-    from planner.clashes import agenda_clashes
-
-    for outcome in result.outcomes:
-        emit(outcome.message)
-    touched = result.touched()
-    for clash in agenda_clashes(app.program, result.agenda, zone=app.zone):
-        if touched & set(clash.items):
-            warn(f"Warning: {clash.message}")
-
-
-def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, list[str]]:
-    """Read --start/--end in the display zone; say how a skipped or repeated local time was read."""
-    from datetime import time
-
-    from planner import timezones
-
-    if isinstance(start, time):
-        raise click.BadParameter("give a date too, e.g. '2022-08-30 12:00'", param_hint="--start")
-    notes: list[str] = []
-    start_at = start if start.tzinfo else _localized(start, zone, notes)
-    if isinstance(end, time):
-        end = datetime.combine(timezones.local_date(start_at, zone), end)
-    end_at = end if end.tzinfo else _localized(end, zone, notes)
-    return start_at, end_at, notes
-
-
-def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
-    from planner import timezones
-
-    moment, note = timezones.localize(naive, zone)
-    if note:
-        notes.append(note)
-    return moment
+    for note in report.notes:
+        warn(f"Note: {note}")
+    for message in report.messages:
+        emit(message)
+    for clash in report.clashes:
+        warn(f"Warning: {clash.message}")
 
 
 def _use_color() -> bool:
@@ -384,15 +282,9 @@ def _use_color() -> bool:
 @pass_app
 def pick(app: App, items: tuple[Item, ...]) -> None:
     """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
-    from planner import agenda
+    from planner import actions
 
-    program, zone, now = app.program, app.zone, app.now()
-    result = agenda.update_agenda(
-        app.agenda_path,
-        program.id,
-        lambda current: agenda.pick(current, program, items, zone=zone, now=now),
-    )
-    _report_edit(app, result)
+    _report_edit(actions.pick(app.program, app.agenda_path, items, zone=app.zone, now=app.now()))
 
 
 @cli.command()
@@ -400,14 +292,9 @@ def pick(app: App, items: tuple[Item, ...]) -> None:
 @pass_app
 def drop(app: App, ids: tuple[str, ...]) -> None:
     """Drop picks or personal events (also picks no longer in the program)."""
-    from planner import agenda
+    from planner import actions
 
-    program = app.program
-    result = agenda.update_agenda(
-        app.agenda_path, program.id, lambda current: agenda.drop(current, program, ids)
-    )
-    for outcome in result.outcomes:
-        emit(outcome.message)
+    _report_edit(actions.drop(app.program, app.agenda_path, ids))
 
 
 @cli.command()
@@ -420,20 +307,16 @@ def drop(app: App, ids: tuple[str, ...]) -> None:
 @pass_app
 def add(app: App, title: str, start: Any, end: Any, location: str | None) -> None:
     """Add a personal event; times are read in the display zone (--tz, else the program's)."""
-    from planner import agenda
+    from datetime import time
 
+    from planner import actions
+
+    if isinstance(start, time):
+        raise click.BadParameter("give a date too, e.g. '2022-08-30 12:00'", param_hint="--start")
     program, zone = app.program, app.zone
-    start_at, end_at, notes = _event_times(start, end, zone)
-    for note in notes:
-        warn(f"Note: {note}")
-    result = agenda.update_agenda(
-        app.agenda_path,
-        program.id,
-        lambda current: agenda.add_event(
-            current, program, title, start_at, end_at, location, zone=zone
-        ),
+    _report_edit(
+        actions.add_event(program, app.agenda_path, title, (start, end), location, zone=zone)
     )
-    _report_edit(app, result)
 
 
 @cli.command()
@@ -442,22 +325,19 @@ def add(app: App, title: str, start: Any, end: Any, location: str | None) -> Non
 @pass_app
 def settings(app: App, walk: int | None, alarm: Any) -> None:
     """Show the agenda's settings, or change them."""
-    from planner import agenda, present
+    from planner import actions, present
 
     program = app.program
-    if walk is None and alarm is None:
-        current = agenda.read_agenda(app.agenda_path, program.id)
+    changes: dict[str, int | None] = {}
+    if walk is not None:
+        changes["walk_minutes"] = walk
+    if alarm is not None:
+        changes["alarm_minutes"] = None if alarm == "none" else alarm
+    if changes:
+        current = actions.change_settings(program, app.agenda_path, changes).agenda.settings
     else:
-        changes: dict[str, Any] = {}
-        if walk is not None:
-            changes["walk_minutes"] = walk
-        if alarm is not None:
-            changes["alarm_minutes"] = None if alarm == "none" else alarm
-        result = agenda.update_agenda(
-            app.agenda_path, program.id, lambda now: agenda.change_settings(now, **changes)
-        )
-        current = result.agenda
-    emit(present.settings_text(current.settings, program))
+        current = actions.read_settings(program, app.agenda_path)
+    emit(present.settings_text(current, program))
 
 
 @cli.command("agenda")
@@ -467,19 +347,20 @@ def show_agenda(app: App, as_json: bool) -> None:
     """Your day: picks in time order with rooms, free gaps, clashes and changes since picking."""
     import shutil
 
-    from planner import agenda, dayview, present
-    from planner.clashes import agenda_clashes
+    from planner import actions, dayview, present
 
     program, zone = app.program, app.zone
-    current = agenda.read_agenda(app.agenda_path, program.id)
-    clashes = agenda_clashes(program, current, zone=zone)
-    changes = agenda.changes(program, current, zone)
+    view = actions.agenda_view(program, app.agenda_path, zone=zone)
     if as_json:
-        emit(present.dumps(present.agenda_json(program, current, clashes, changes, zone)))
+        emit(
+            present.dumps(
+                present.agenda_json(program, view.agenda, view.clashes, view.changes, zone)
+            )
+        )
         return
-    view = dayview.build_day_view(program, current, clashes, changes, zone)
+    day = dayview.build_day_view(program, view.agenda, view.clashes, view.changes, zone)
     width = shutil.get_terminal_size((100, 24)).columns
-    emit(dayview.render_day_view(view, width=width, color=_use_color()))
+    emit(dayview.render_day_view(day, width=width, color=_use_color()))
 
 
 @cli.command()
@@ -488,11 +369,9 @@ def show_agenda(app: App, as_json: bool) -> None:
 @pass_app
 def clashes(app: App, as_json: bool, strict: bool) -> None:
     """Every time clash and tight room change in your agenda."""
-    from planner import agenda, present
-    from planner.clashes import agenda_clashes
+    from planner import actions, present
 
-    program = app.program
-    found = agenda_clashes(program, agenda.read_agenda(app.agenda_path, program.id), zone=app.zone)
+    found = actions.clashes(app.program, app.agenda_path, zone=app.zone)
     emit(present.dumps([c.as_json() for c in found]) if as_json else present.clashes_text(found))
     if strict and found:
         click.get_current_context().exit(EXIT_FINDINGS)
@@ -516,16 +395,6 @@ def check(app: App, as_json: bool) -> None:
 
 
 # --- export command ---
-
-EXPORT_MARKER = rb'PRODID:-//planner//|<meta name="generator" content="planner'
-PROGRAM_MARKER = rb'"format"\s*:\s*"planner-program"'  # native JSON, compact or indented
-# An export prints every clash up to this many; a bigger agenda's clashes (a 2,000-pick one
-# has thousands) would bury the summary, so it gets the first few and a count.
-CLASH_WARNINGS_IN_FULL = 10
-CLASH_WARNINGS_FIRST = 5
-
-if TYPE_CHECKING:
-    from planner.clashes import FoundClash
 
 
 @cli.command()
@@ -559,7 +428,7 @@ if TYPE_CHECKING:
 @pass_app
 def export(
     app: App,
-    fmt: str,
+    fmt: ExportFormat,
     export_tz: str | None,
     utc: bool,
     output: str | None,
@@ -572,139 +441,28 @@ def export(
 
     Clashes are warned about on stderr but never block the export (exit 0).
     """
-    from planner import agenda, timezones
+    from planner import actions
 
-    _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
-    program = app.program
-    zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
-    default = Path("exports") / f"{program.id}-agenda.{fmt}"
-    current = agenda.read_agenda(app.agenda_path, program.id)
-    target = _export_target(output, default, force)  # None: stdout
-    if fmt == "ics" and agenda.export_pending(current, program):
-        # A SEQUENCE rises: build the file and remember the SEQUENCE under the agenda's lock (a
-        # busy lock stops the export before anything is written). The file is written after
-        # the lock is released, so a slow reader of stdout never holds up other commands; a
-        # write that fails then leaves SEQUENCE one higher than calendars saw, never lower.
-        with agenda.edit_agenda(app.agenda_path, program.id) as locked:
-            lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
-            agenda.mark_exported(locked, program)
-    else:
-        lines = _export_file(app, current, fmt, zone, alarm, name, show_all)
-    _write_export(lines.data, target, lines.summary)
-    for line in lines.notes:
-        warn(line)
-
-
-class _ExportFile:
-    """The bytes of an export, its one-line summary, and the lines for stderr."""
-
-    def __init__(self, data: bytes, summary: str, notes: list[str]) -> None:
-        self.data, self.summary, self.notes = data, summary, notes
-
-
-def _export_file(
-    app: App,
-    current: Any,
-    fmt: str,
-    zone: str | None,
-    alarm: int | None,
-    name: str | None,
-    show_all: bool,
-) -> _ExportFile:
-    from planner.clashes import sweep_agenda
-
-    program = app.program
-    found = sweep_agenda(program, current)
-    clash_zone = zone or app.zone
-    if fmt == "html":
-        from planner.export.html import to_html
-
-        worded = [clash.worded(clash_zone) for clash in found]
-        page = to_html(
-            program, current, zone=zone or "UTC", now=app.now(), show_all=show_all, clashes=worded
-        )
-        data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
-    else:
-        data, summary, notes = _ics_export(app, current, zone, alarm, name)
-    return _ExportFile(data, summary, notes + _clash_warnings(found, clash_zone))
-
-
-def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:
-    """Every clash up to a screenful; beyond that the first few and where to see them all."""
-    shown = found if len(found) <= CLASH_WARNINGS_IN_FULL else found[:CLASH_WARNINGS_FIRST]
-    lines = [f"Warning: {clash.worded(zone).message}" for clash in shown]
-    if len(found) > len(shown):
-        lines.append(
-            f"Warning: ... and {len(found) - len(shown)} more clashes ({len(found)} in all); "
-            "`planner clashes` lists every one"
-        )
-    return lines
-
-
-def _ics_export(
-    app: App, current: Any, zone: str | None, alarm: int | None, name: str | None
-) -> tuple[bytes, str, list[str]]:
-    """The .ics bytes, the one-line summary, and the lines for stderr."""
-    from planner.export.ics import to_ics
-
-    result = to_ics(app.program, current, zone=zone, now=app.now(), alarm_minutes=alarm, name=name)
-    summary = f"{result.events} event{'s' if result.events != 1 else ''}, zone {result.zone}"
-    if result.utc and result.zone != "UTC":
-        summary += " (times written in UTC)"
-    notes = [f"Left out (time to be announced): {i.id}: {i.title}" for i in result.left_out]
-    notes += [f"Warning: {message}" for message in result.warnings]
-    return result.data, summary, notes
-
-
-def _check_export_options(
-    fmt: str, export_tz: str | None, utc: bool, alarm: int | None, name: str | None, show_all: bool
-) -> None:
     if utc and export_tz is not None:
         raise click.UsageError("give either --tz ZONE or --utc, not both")
     if fmt == "ics" and show_all:
         raise click.UsageError("--all applies to --format html only (a calendar holds your picks)")
     if fmt == "html" and (alarm is not None or name is not None):
         raise click.UsageError("--alarm and --name apply to --format ics only")
-
-
-def _export_target(output: str | None, default: Path, force: bool) -> Path | None:
-    """Where the export goes (None: stdout), never over a file that is not an earlier export."""
-    from planner.errors import ExportError
-
-    if output == "-":
-        return None
-    path = Path(output) if output else default
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name with -o")
-    if path.exists() and not force and not _head_matches(path, EXPORT_MARKER):
-        raise ExportError(
-            f"{path}: exists and is not an earlier planner export; "
-            "use --force to overwrite it, or -o another file"
-        )
-    return path
-
-
-def _write_export(data: bytes, target: Path | None, summary: str) -> None:
-    from planner.files import write_atomic
-
-    if target is None:
-        click.echo(data, nl=False)  # bytes: click writes them to stdout's binary stream
-        warn(f"Wrote the export to stdout: {summary}")
-        return
-    write_atomic(target, data)
-    emit(f"Wrote {target}: {summary}")
-
-
-def _head_matches(path: Path, marker: bytes) -> bool:
-    """Whether the file's first 4 KB match ``marker`` (an earlier planner output)."""
-    import re
-
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False  # unreadable: treat as foreign; --force still overwrites
-    return re.search(marker, head) is not None
+    program = app.program
+    zone = actions.export_zone(program, display_tz=app.display_tz, tz=export_tz, utc=utc)
+    request = actions.ExportRequest(fmt, zone, alarm, name, show_all)
+    target = None if output == "-" else Path(output or actions.default_export_path(program, fmt))
+    done = actions.export(
+        program, app.agenda_path, request, now=app.now(), target=target, force=force
+    )
+    if done.written_to is None:
+        click.echo(done.data, nl=False)  # bytes: click writes them to stdout's binary stream
+        warn(f"Wrote the export to stdout: {done.summary}")
+    else:
+        emit(f"Wrote {done.written_to}: {done.summary}")
+    for line in done.messages:
+        warn(line)
 
 
 def main() -> None:
