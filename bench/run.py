@@ -2,7 +2,7 @@
 
     python bench/run.py                  # every figure, about two minutes on 2 cores
     python bench/run.py load export      # only some sections (startup, load, clashes,
-                                         # export, memory, importers)
+                                         # export, memory, importers, pick)
 
 Both sides of every ratio are whole processes started the same way: the planner
 command against a `python -c` / script baseline doing the irreducible part of the
@@ -386,6 +386,50 @@ def print_table(figures: list[Figure]) -> None:
         )
 
 
+def pick_into_a_full_agenda_file(native: Path) -> tuple[Path, list[dict]]:
+    """An agenda holding the program's first 18,000 items, and the 2,000 items after them."""
+    program = json.loads(native.read_text(encoding="utf-8"))
+    held, new = program["items"][:18000], program["items"][18000:20000]
+    full = OUT / "big.agenda-18000.json"
+    if not full.exists():
+        picks = [
+            {
+                "id": item["id"],
+                "snapshot": {k: item.get(k) for k in ("title", "start", "end", "room")},
+                "sequence": 0,
+                "picked_at": None,
+                "exported": None,
+            }
+            for item in held
+        ]
+        agenda = {"version": 3, "program_id": program["id"], "picks": picks, "events": []}
+        full.write_text(json.dumps(agenda), encoding="utf-8")
+    return full, new
+
+
+def pick_into_a_full_agenda(big: Path) -> list[Figure]:
+    """`pick` of 2,000 ids into an agenda holding 18,000 picks of the 20,000-item program.
+
+    Both sides first copy the same 18,000-pick agenda into place, so every run picks into the
+    same file and the copy costs both the same.
+    """
+    native = Path(f"{big}.json")
+    full, new = pick_into_a_full_agenda_file(native)
+    work = OUT / "big.agenda-work.json"
+    copy = f"cp {full} {work} && "
+    ids = " ".join(item["id"] for item in new)
+    planner = " ".join(PLANNER)
+    ours = ["sh", "-c", f"{copy}{planner} --program {native} --agenda {work} pick {ids} >/dev/null"]
+    talks = ["sh", "-c", f"{copy}{planner} --program {native} talks >/dev/null"]
+    return [
+        Figure(
+            "pick: 2,000 ids into 18,000 picks (20,000 items) vs talks",
+            *paired_times(ours, talks),
+            2.0,
+        )
+    ]
+
+
 SECTIONS = {
     "startup": lambda big: startup(),
     "load": browse_and_load,
@@ -393,6 +437,7 @@ SECTIONS = {
     "export": lambda big: export(),
     "memory": memory,
     "importers": lambda big: importer_scale(),
+    "pick": pick_into_a_full_agenda,
 }
 
 

@@ -213,11 +213,8 @@ def _reported(program: Program, result: EditResult, zone: str) -> EditReport:
     those are worded: a big agenda has thousands of clashes."""
     from planner.agenda import sweep_agenda
 
-    touched = result.touched()
     created = [
-        found.worded(zone)
-        for found in sweep_agenda(program, result.agenda)
-        if found.first.id in touched or found.second.id in touched
+        found.worded(zone) for found in sweep_agenda(program, result.agenda, result.touched())
     ]
     return EditReport(result.agenda, result.outcomes, created)
 

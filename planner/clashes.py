@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -143,10 +143,18 @@ def find_clashes(slots: Iterable[Slot], walk: WalkRule | None, zone: str) -> lis
     return [found.worded(zone) for found in sweep_clashes(slots, walk)]
 
 
-def sweep_clashes(slots: Iterable[Slot], walk: WalkRule | None) -> list[FoundClash]:
-    """The clashes among ``slots`` in time order, not yet worded (see find_clashes)."""
+def sweep_clashes(
+    slots: Iterable[Slot], walk: WalkRule | None, involving: Container[str] | None = None
+) -> list[FoundClash]:
+    """The clashes among ``slots`` in time order, not yet worded (see find_clashes).
+
+    ``involving``: only the clashes of these ids. The sweep still sees every slot (which slot
+    the attendee walks from depends on all of them), but weighs only the pairs asked for.
+    """
     found: list[FoundClash] = []
     for earlier, later, relation in _sweep(slots):
+        if involving is not None and earlier.id not in involving and later.id not in involving:
+            continue
         if relation == "overlap":
             clash = _time_clash(earlier, later)
         elif walk is not None:
@@ -216,8 +224,10 @@ class _LastFinished:
             return []
         # other.start == slot.start: two zero-length slots at one instant, neither first.
         walks = [o for o in self.slots if o.start < slot.start and not o.related_to(slot)]
-        # A session and its own talk that end together: the walk is from the talk.
-        return [o for o in walks if not any(o.id in inner.ancestors for inner in walks)]
+        # A session and its own talk that end together: the walk is from the talk. One set of
+        # what the finished slots lie in, not a look at every other slot for each of them.
+        around = {ancestor for inner in walks for ancestor in inner.ancestors}
+        return [o for o in walks if o.id not in around]
 
     def _someone_started_since(
         self, slot: Slot, earlier_start: datetime | None, running: list[tuple[datetime, int, Slot]]

@@ -67,6 +67,17 @@ def test_a_session_and_its_own_talk_never_clash() -> None:
     assert find_clashes(slots, WalkRule(program), program.timezone) == []
 
 
+def test_the_clashes_of_some_ids_are_those_of_the_whole_sweep_that_name_them() -> None:
+    from planner.agenda import sweep_agenda
+
+    program = program_of("overlapping_talks")
+    current = picking(program, "partial-a", "partial-b", "outer", "inner", "session", "rival")
+    every = sweep_agenda(program, current)
+    for wanted in ({"inner"}, {"partial-b", "rival"}, set()):
+        named = [f for f in every if f.first.id in wanted or f.second.id in wanted]
+        assert sweep_agenda(program, current, wanted) == named
+
+
 def test_a_session_clashes_with_a_talk_elsewhere_during_it() -> None:
     assert summary(clashes_of("overlapping_talks", "session", "rival")) == [
         ("time", ("session", "rival"), 30, False)

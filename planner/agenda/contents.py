@@ -4,6 +4,8 @@ which knows nothing of agendas)."""
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from planner.agenda.models import Agenda, Pick
 from planner.clashes import Clash, FoundClash, Slot, WalkRule, item_slot, sweep_clashes
 from planner.model import Item, Program, sort_key
@@ -60,6 +62,9 @@ def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None)
     return [found.worded(zone) for found in sweep_agenda(program, agenda)]
 
 
-def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
-    """agenda_clashes, not yet worded: for a caller that shows only some of them."""
-    return sweep_clashes(agenda_slots(program, agenda), walk_rule(program, agenda))
+def sweep_agenda(
+    program: Program, agenda: Agenda, involving: Container[str] | None = None
+) -> list[FoundClash]:
+    """agenda_clashes, not yet worded: for a caller that shows only some of them
+    (``involving``: only the clashes of these ids)."""
+    return sweep_clashes(agenda_slots(program, agenda), walk_rule(program, agenda), involving)
