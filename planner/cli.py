@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+PROGRAM_TZ_HELP = "Timezone of a program file that gives none."
 
 
 class PlannerClickError(click.ClickException):
@@ -93,47 +94,36 @@ def warn(text: str) -> None:
     click.echo(text, err=True)
 
 
+def _global(*decls: str, envvar: str, **options: Any) -> Any:
+    """A global option that an environment variable can set too (named in --help)."""
+    return click.option(*decls, envvar=envvar, show_envvar=True, **options)
+
+
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
+@_global(
     "--program",
     "program_source",
     envvar="PLANNER_PROGRAM",
-    show_envvar=True,
     default=DEFAULT_PROGRAM,
     show_default=True,
     metavar="SOURCE",
     help="Program file (any supported format) or a bundled program's name.",
 )
-@click.option(
+@_global(
     "--program-format",
     envvar="PLANNER_PROGRAM_FORMAT",
-    show_envvar=True,
     type=click.Choice(["native", "daypage", "frab", "c3voc", "sitejson", "ics", "csv"]),
     help="Force the program format instead of detecting it from the content.",
 )
-@click.option(
-    "--program-tz",
-    envvar="PLANNER_PROGRAM_TZ",
-    show_envvar=True,
-    metavar="ZONE",
-    help="Timezone of a program file that gives none.",
-)
-@click.option(
+@_global("--program-tz", envvar="PLANNER_PROGRAM_TZ", metavar="ZONE", help=PROGRAM_TZ_HELP)
+@_global(
     "--agenda",
     "agenda_option",
     envvar="PLANNER_AGENDA",
-    show_envvar=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Agenda file [default: <app dir>/agendas/<program-id>.json].",
 )
-@click.option(
-    "--tz",
-    "display_tz",
-    envvar="PLANNER_TZ",
-    show_envvar=True,
-    metavar="ZONE",
-    help="Show times in this zone.",
-)
+@_global("--tz", "display_tz", envvar="PLANNER_TZ", metavar="ZONE", help="Show times in this zone.")
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context
 def cli(
