@@ -110,6 +110,14 @@ class EditReport:
         return [outcome.message for outcome in self.outcomes]
 
 
+def find_items(program: Program, ids: Iterable[str]) -> list[Item]:
+    """The items ``ids`` name, each by exact id or a unique prefix in any case (as the
+    command line's ID arguments are read); an unknown or ambiguous id is a NotFoundError."""
+    from planner.query import resolve_id
+
+    return [resolve_id(program, text) for text in ids]
+
+
 def pick(
     program: Program, agenda_path: Path, items: Iterable[Item], *, zone: str, now: datetime
 ) -> EditReport:

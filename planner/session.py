@@ -34,7 +34,7 @@ class Session:
         agenda_option: Path | None = None,
         display_tz: str | None = None,
         *,
-        agenda_folder: Path = Path("agendas"),
+        agenda_folder: Path,
         pinned_now: str | None = None,
     ) -> None:
         self.program_source = program_source

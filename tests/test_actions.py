@@ -15,6 +15,7 @@ from planner.cli import cli
 from planner.errors import ExportError, PlannerError, ZoneError
 from planner.export.markers import GENERATOR_TAG, PRODID, is_planner_export
 from planner.model import Program
+from planner.session import Session
 from planner.sources import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,6 +68,16 @@ def test_a_pinned_clock_is_read_and_a_bad_one_named() -> None:
         actions.current_time("tomorrow")
 
 
+def test_a_session_loads_the_program_once_and_finds_its_agenda(tmp_path: Path) -> None:
+    session = Session(str(TINY), display_tz="utc", agenda_folder=tmp_path, pinned_now=NOW_TEXT)
+    assert session.program is session.program
+    assert session.zone == "UTC" and session.now() == NOW
+    assert session.agenda_path == tmp_path / "tiny2024.json"
+    chosen = Session(str(TINY), agenda_option=tmp_path / "mine.json", agenda_folder=tmp_path)
+    assert chosen.agenda_path == tmp_path / "mine.json"
+    assert chosen.zone == "Europe/Berlin"
+
+
 # --- edits ---------------------------------------------------------------------------------
 
 
@@ -108,6 +119,15 @@ def test_the_cli_prints_exactly_what_the_use_case_returns(
     assert shown.stdout.splitlines() == ours.messages
     assert shown.stderr.splitlines() == [f"Warning: {c.message}" for c in ours.clashes]
     assert (tmp_path / "core.json").read_bytes() == (tmp_path / "cli.json").read_bytes()
+
+
+def test_ids_name_items_as_the_command_line_reads_them(overlapping: Program) -> None:
+    from planner.errors import NotFoundError
+
+    found = actions.find_items(overlapping, ["outer", "SESSION-TALK-1", "riv"])
+    assert [item.id for item in found] == ["outer", "session-talk-1", "rival"]
+    with pytest.raises(NotFoundError, match="ambiguous"):
+        actions.find_items(overlapping, ["partial"])
 
 
 def test_drop_reports_each_id(overlapping: Program, tmp_path: Path) -> None:
