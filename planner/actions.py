@@ -29,10 +29,6 @@ if TYPE_CHECKING:
     from planner.session import Session
 
 ExportFormat = Literal["ics", "html"]
-# An export lists every clash up to this many; a bigger agenda's clashes (a 2,000-pick one
-# has thousands) would bury the summary, so it gets the first few and a count.
-CLASH_WARNINGS_IN_FULL = 10
-CLASH_WARNINGS_FIRST = 5
 # How much of an existing file is read to recognise it as planner's own output.
 HEAD_BYTES = 4096
 PROGRAM_MARKER = re.compile(rb'"format"\s*:\s*"planner-program"')  # native JSON, any layout
@@ -118,6 +114,20 @@ def find_items(program: Program, ids: Iterable[str]) -> list[Item]:
     from planner.query import resolve_id
 
     return [resolve_id(program, text) for text in ids]
+
+
+def search_items(program: Program, text: str, *, zone: str) -> list[Item]:
+    """What ``talks --search TEXT`` lists, for picking by what one sees; none is an error."""
+    from planner.errors import NotFoundError
+    from planner.query import filter_items
+
+    found = filter_items(program, zone=zone, search=text)
+    if not found:
+        raise NotFoundError(
+            f"nothing in {program.id} matches {text!r}; try fewer words, or find ids with "
+            "`planner talks --search`"
+        )
+    return found
 
 
 def pick(
@@ -389,7 +399,7 @@ def _build(program: Program, current: Agenda, request: ExportRequest, now: datet
         built = Export(page.encode("utf-8"), f"zone {zone.name}", [], media_type="text/html")
     else:
         built = _ics(program, current, request, now)
-    warnings = clash_warnings(found, zone.wording)
+    warnings = clash_warnings(found)
     return Export(built.data, built.summary, built.messages + warnings, None, built.media_type)
 
 
@@ -413,16 +423,14 @@ def _ics(program: Program, current: Agenda, request: ExportRequest, now: datetim
     return Export(result.data, summary, lines)
 
 
-def clash_warnings(found: Sequence[FoundClash], zone: str) -> list[str]:
-    """Every clash up to a screenful; beyond that the first few and where to see them all."""
-    shown = found if len(found) <= CLASH_WARNINGS_IN_FULL else found[:CLASH_WARNINGS_FIRST]
-    lines = [f"Warning: {clash.worded(zone).message}" for clash in shown]
-    if len(found) > len(shown):
-        lines.append(
-            f"Warning: ... and {len(found) - len(shown)} more clashes ({len(found)} in all); "
-            "`planner clashes` lists every one"
-        )
-    return lines
+def clash_warnings(found: Sequence[FoundClash]) -> list[str]:
+    """An export counts the agenda's clashes and says where to read them: pick and add have
+    already warned of each as it was made, and `planner clashes` lists them all, so an
+    export that repeated them would say the same warning again on every export."""
+    if not found:
+        return []
+    count = len(found)
+    return [f"Warning: {count} clash{'es' if count != 1 else ''} (planner clashes)"]
 
 
 # --- the current program (planner use, planner programs) -------------------------------

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from planner.model import DEFAULT_WALK_MINUTES, Item, Program
-from planner.text import clock, span
+from planner.text import clock, named, span
 
 ClashKind = Literal["time", "room_change", "room_double_booked"]
 POSSIBLE = "possible clash (estimated time or room): "
@@ -53,6 +53,11 @@ class Slot:
     room: str | None = None
     estimated: bool = False
     ancestors: frozenset[str] = frozenset()
+    title: str = ""  # only for the messages: see planner.text.named
+
+    @property
+    def name(self) -> str:
+        return named(self.id, self.title)
 
     def related_to(self, other: Slot) -> bool:
         """A talk and its own session (or any ancestor) are one attendance, never a clash."""
@@ -119,12 +124,14 @@ class FoundClash:
         first, second = self.first, self.second
         if self.kind == "time":
             overlap = span(max(first.start, second.start), min(first.end, second.end), zone)
-            message = f"{first.id} and {second.id} overlap by {_minutes(self.minutes)} ({overlap})"
+            message = (
+                f"{first.name} and {second.name} overlap by {_minutes(self.minutes)} ({overlap})"
+            )
         else:
             gap_minutes = int((second.start - first.end).total_seconds() // 60)
             message = (
-                f"tight room change: {_minutes(gap_minutes)} from {first.room} ({first.id} ends "
-                f"{clock(first.end, zone)}) to {second.room} ({second.id} starts "
+                f"tight room change: {_minutes(gap_minutes)} from {first.name} in {first.room} "
+                f"(ends {clock(first.end, zone)}) to {second.name} in {second.room} (starts "
                 f"{clock(second.start, zone)}), a {self.walk_minutes}-minute walk: "
                 f"{_minutes(self.minutes)} short"
             )
@@ -281,6 +288,7 @@ def item_slot(item: Item, ancestors: Iterable[str] = ()) -> Slot:
         room=item.room,
         estimated=item.estimated,
         ancestors=frozenset(ancestors) if item.parent else NO_ANCESTORS,
+        title=item.title,
     )
 
 
@@ -410,7 +418,7 @@ def _length_findings(program: Program) -> list[Finding]:
                 "error",
                 "zero_length" if item.end == item.start else "negative_length",
                 (item.id,),
-                f"{item.id} {what} ({item.start.isoformat()} to {item.end.isoformat()}); "
+                f"{named(item.id, item.title)} {what} ({item.start.isoformat()} to {item.end.isoformat()}); "
                 "fix its end time",
             )
         )
@@ -430,7 +438,8 @@ def _parent_findings(program: Program) -> list[Finding]:
                     "error",
                     "child_outside_parent",
                     (item.id, parent.id),
-                    f"{item.id} lies outside its parent {parent.id}; fix either's times",
+                    f"{named(item.id, item.title)} lies outside its parent "
+                    f"{named(parent.id, parent.title)}; fix either's times",
                 )
             )
     return found
@@ -442,7 +451,7 @@ def _estimate_findings(program: Program) -> list[Finding]:
             "warning",
             "estimated",
             (item.id,),
-            f"{item.id}: {item.note or 'time or room estimated'}",
+            f"{named(item.id, item.title)}: {item.note or 'time or room estimated'}",
         )
         for item in program.items
         if item.estimated

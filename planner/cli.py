@@ -311,13 +311,31 @@ def _use_color() -> bool:
 
 
 @cli.command()
-@click.argument("items", nargs=-1, required=True, type=ItemType())
+@click.argument("items", nargs=-1, type=ItemType())
+@click.option("--search", metavar="TEXT", help="Pick what matches TEXT (as talks --search).")
+@click.option("--yes", is_flag=True, help="With --search: pick every match without asking.")
 @pass_app
-def pick(app: App, items: tuple[Item, ...]) -> None:
+def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool) -> None:
     """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
-    from planner import actions
+    from planner import actions, present
 
+    if bool(items) == (search is not None):
+        raise click.UsageError("give the ids to pick, or --search TEXT")
+    if search is not None:
+        items = tuple(actions.search_items(app.program, search, zone=app.zone))
+        if len(items) > 1 and not yes:
+            warn(present.talks_text(app.program, items, app.zone))
+            if not _confirmed(f"Pick these {len(items)}?"):
+                warn("Nothing picked (answer y, or give --yes to pick every match).")
+                return
     _report_edit(actions.pick(app.program, app.agenda_path, items, zone=app.zone, now=app.now()))
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        return click.confirm(question, err=True)
+    except click.Abort:  # no answer (stdin closed): nothing is done without a yes
+        return False
 
 
 @cli.command()

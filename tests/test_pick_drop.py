@@ -77,7 +77,10 @@ def test_a_talk_inside_a_picked_session_is_covered_and_nothing_is_added(program:
     assert result.agenda == start
     [outcome] = result.outcomes
     assert (outcome.action, outcome.covered_by) == ("covered", "session")
-    assert "part of session session, which you picked: nothing added" in outcome.message
+    assert (
+        "part of session Afternoon session (session), which you picked: nothing added"
+        in outcome.message
+    )
 
 
 def test_picking_a_session_keeps_its_picked_talks_and_shows_them_covered(program: Program) -> None:
@@ -99,7 +102,7 @@ def test_dropping_a_talk_only_the_session_covers_changes_nothing(program: Progra
     [outcome] = result.outcomes
     assert outcome.action == "only_covered"
     assert outcome.message == (
-        "session-talk-1 is only covered by session session, which you picked: nothing changed "
+        "Session talk one (session-talk-1) is only covered by session Afternoon session (session), which you picked: nothing changed "
         "(drop session to drop it)"
     )
 
@@ -114,7 +117,10 @@ def test_dropping_a_session_keeps_the_talks_picked_on_their_own(program: Program
 def test_dropping_a_talk_still_covered_by_its_session_says_so(program: Program) -> None:
     result = agenda.drop(picked(program, "session-talk-1", "session"), program, ["session-talk-1"])
     assert [p.id for p in result.agenda.picks] == ["session"]
-    assert "stays in your agenda as part of session session" in result.outcomes[0].message
+    assert (
+        "stays in your agenda as part of session Afternoon session (session)"
+        in result.outcomes[0].message
+    )
 
 
 def test_dropping_what_is_not_picked_says_so(program: Program) -> None:
@@ -160,7 +166,7 @@ def test_repicking_an_unchanged_item_keeps_its_sequence(program: Program) -> Non
     start = picked(program, "outer")
     result = agenda.pick(start, program, [program.item_map()["outer"]])
     assert result.agenda == start
-    assert result.outcomes[0].message == "outer is already picked and up to date"
+    assert result.outcomes[0].message == "Outer talk (outer) is already picked and up to date"
 
 
 @pytest.fixture
@@ -200,9 +206,10 @@ def test_repicking_a_changed_item_refreshes_the_snapshot_and_bumps_the_sequence(
     assert sequence_of(current.find_pick("mover"), by_id["mover"]) == 1  # not confirmed yet
     result = agenda.pick(current, program, [by_id["mover"], by_id["relocated"], by_id["anchor"]])
     assert [o.message for o in result.outcomes] == [
-        "mover is already picked; noted the change: moved from 10:03 to 09:21",
-        "relocated is already picked; noted the change: room changed from Room 204 to Room 205",
-        "anchor is already picked and up to date",
+        "Moved talk (mover) is already picked; noted the change: moved from 10:03 to 09:21",
+        "Relocated talk (relocated) is already picked; noted the change: room changed from "
+        "Room 204 to Room 205",
+        "Anchor talk (anchor) is already picked and up to date",
     ]
     refreshed = result.agenda
     assert refreshed.find_pick("mover").sequence == 1
@@ -289,7 +296,7 @@ def test_pick_command_prints_what_was_added_and_warns_about_the_clash(tmp_path: 
         "added outer: Outer talk (Tue 14 May 11:00-12:00, Room A)",
     ]
     assert second.stderr.splitlines() == [
-        "Warning: partial-a and partial-b overlap by 20 minutes (09:40-10:00)"
+        "Warning: Partial A (partial-a) and Partial B (partial-b) overlap by 20 minutes (09:40-10:00)"
     ]
 
 
@@ -313,7 +320,7 @@ def test_drop_command_removes_picks_and_personal_events(tmp_path: Path) -> None:
     assert dropped.stdout.splitlines() == [
         "dropped inner: Inner talk",
         "dropped your event my-coffee: Coffee",
-        "partial-a is not in your agenda: nothing changed",
+        "Partial A (partial-a) is not in your agenda: nothing changed",
     ]
     saved = read_agenda(path, "overlapping-talks")
     assert [p.id for p in saved.picks] == ["outer"] and saved.events == []
@@ -338,7 +345,10 @@ def test_add_command_warns_about_a_clash_and_exits_zero(tmp_path: Path) -> None:
         result.stdout
         == "added your event my-call-home: Call home (Tue 14 May 11:50-12:20, Room B)\n"
     )
-    assert result.stderr == "Warning: outer and my-call-home overlap by 10 minutes (11:50-12:00)\n"
+    assert (
+        result.stderr
+        == "Warning: Outer talk (outer) and Call home (my-call-home) overlap by 10 minutes (11:50-12:00)\n"
+    )
     [event] = read_agenda(path, "overlapping-talks").events
     assert event.start.isoformat() == "2024-05-14T11:50:00+02:00"
 
@@ -481,7 +491,7 @@ def test_a_cli_pick_of_many_ids_builds_the_program_s_index_once(
     assert prefixes.calls == 0  # exact ids: no prefix index needed
     assert run(tmp_path / "a.json", "pick", "S39-T", program=path).exit_code == 2  # ambiguous
     assert (
-        "s39-t4 is already picked"
+        "Talk 4 (s39-t4) is already picked"
         in run(tmp_path / "a.json", "pick", "S39-T4", program=path).stdout
     )
 

@@ -46,7 +46,8 @@ def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
         if item.announced
     ]
     slots.extend(
-        Slot(event.id, event.start, event.end, room=event.location) for event in agenda.events
+        Slot(event.id, event.start, event.end, room=event.location, title=event.title)
+        for event in agenda.events
     )
     return slots
 

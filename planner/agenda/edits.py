@@ -22,7 +22,7 @@ from planner.agenda.changes import changes_of
 from planner.agenda.models import EVENT_PREFIX, Agenda, Pick, Settings, Snapshot
 from planner.errors import NotFoundError, PlannerError
 from planner.model import Item, PersonalEvent, PrefixIndex, Program
-from planner.text import clock
+from planner.text import clock, named
 
 Action = Literal[
     "added",
@@ -154,7 +154,7 @@ def _pick_one(picks: _Picks, item: Item, zone: str, now: datetime | None) -> lis
             Outcome(
                 item.id,
                 "covered",
-                f"{item.id} is part of {_kind_and_id(picks.by_id[cover])}, which you picked: "
+                f"{_name(item)} is part of {_kind_and_id(picks.by_id[cover])}, which you picked: "
                 "nothing added",
                 covered_by=cover,
             )
@@ -166,7 +166,7 @@ def _pick_one(picks: _Picks, item: Item, zone: str, now: datetime | None) -> lis
             Outcome(
                 other,
                 "now_covered",
-                f"{other} stays picked and is now covered by {item.id}",
+                f"{_name(picks.by_id[other])} stays picked and is now covered by {_name(item)}",
                 covered_by=item.id,
             )
         )
@@ -190,18 +190,23 @@ def _added(item: Item, zone: str) -> Outcome:
 def _refresh(picks: _Picks, existing: Pick, item: Item, zone: str) -> Outcome:
     seen = changes_of(existing.snapshot, item, zone)
     if not seen:
-        return Outcome(item.id, "refreshed", f"{item.id} is already picked and up to date")
+        return Outcome(item.id, "refreshed", f"{_name(item)} is already picked and up to date")
     existing = picks.own_copy(existing)
     if not existing.written().matches(item):  # not already raised by an export
         existing.sequence += 1
     existing.snapshot = Snapshot.of(item)
     existing.exported = None
     what = "; ".join(change.message for change in seen)
-    return Outcome(item.id, "refreshed", f"{item.id} is already picked; noted the change: {what}")
+    message = f"{_name(item)} is already picked; noted the change: {what}"
+    return Outcome(item.id, "refreshed", message)
 
 
 def _kind_and_id(item: Item) -> str:
-    return f"{item.kind} {item.id}"
+    return f"{item.kind} {_name(item)}"
+
+
+def _name(item: Item) -> str:
+    return named(item.id, item.title)
 
 
 def drop(agenda: Agenda, program: Program, ids: Iterable[str]) -> EditResult:
@@ -276,11 +281,12 @@ def _drop_one(picks: _Picks, target: str) -> Outcome:
         return Outcome(
             target,
             "only_covered",
-            f"{target} is only covered by {_kind_and_id(by_id[cover])}, which you picked: "
+            f"{_name(by_id[target])} is only covered by {_kind_and_id(by_id[cover])}, which you picked: "
             f"nothing changed (drop {cover} to drop it)",
             covered_by=cover,
         )
-    return Outcome(target, "not_picked", f"{target} is not in your agenda: nothing changed")
+    shown = _name(by_id[target]) if target in by_id else target
+    return Outcome(target, "not_picked", f"{shown} is not in your agenda: nothing changed")
 
 
 def _dropped(picks: _Picks, dropped_pick: Pick) -> Outcome:
