@@ -72,3 +72,6 @@ class SourceFormat:
     sniff: Callable[[Sample], bool]
     parser: Callable[[], Parse]
     about: str  # one line for the reader of the registry
+    # The parser is given the bytes as written (without a byte-order mark, UTF-16 made
+    # UTF-8) and decodes them itself: iCalendar unfolds its lines first (RFC 5545 3.1).
+    decodes_itself: bool = False
