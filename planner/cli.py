@@ -333,7 +333,7 @@ def talks(
     if as_json:
         emit(present.dumps([present.item_json(item, zone) for item in items]))
     else:
-        emit(present.talks_text(app.program, items, zone))
+        emit(present.talks_text(app.program, items, zone, width=_listing_width()))
 
 
 @cli.command()
@@ -449,6 +449,16 @@ def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, l
     if isinstance(start, time):
         raise click.BadParameter("give a date too, e.g. '2022-08-30 12:00'", param_hint="--start")
     return timezones.event_span(start, end, zone)
+
+
+def _listing_width() -> int | None:
+    """The terminal's width for a listing to fit (COLUMNS first, as shutil reads it); None
+    when the output goes to a pipe or a file, where a cut title would be lost to grep."""
+    import shutil
+
+    if not os.environ.get("COLUMNS", "").strip().isdigit() and not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _use_color() -> bool:
