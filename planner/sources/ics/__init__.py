@@ -6,9 +6,11 @@ floating time or an all-day date means the program's zone. The program's zone is
 ``--program-tz``, else X-WR-TIMEZONE, else the TZID most events use, else UTC (noted).
 Recurring events are expanded by ics/recurrence.py, within hard limits.
 
-Ids: the program's from X-WR-CALNAME (else the file name, never PRODID, which names the
-software); an item's from its UID without the "@domain" part (a repeated UID gets a
-suffix and a note); an occurrence of a recurring event adds its date ("-20240610").
+Ids: the program's from its name (X-WR-CALNAME, else PRODID's organiser, else the UIDs'
+domain or pretalx event slug, else the file name: see ics/naming.py); an item's from its
+UID without the "@domain" part (a repeated UID gets a suffix and a note); an occurrence of
+a recurring event adds its date ("-20240610"). Lines are unfolded as bytes, then decoded
+(ics/lines.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.sources.common import program_id as make_program_id
 from planner.sources.ics import lines as content_lines
+from planner.sources.ics.naming import calendar_name
 from planner.sources.ics.recurrence import Budget, Series, expand
 from planner.sources.ics.zones import UTC_ZONE, When, Zone, ZoneBook
 from planner.text import html_to_text
@@ -87,7 +90,11 @@ def parse(data: bytes, context: SourceContext) -> Program:
     zone_name, zone_known = _program_zone(first, events, context, notes)
     builder = _Builder(zone_name, zone_known, book, notes)
     items = builder.build(events)
-    name = _calendar_text(first, "X-WR-CALNAME")
+    name = calendar_name(
+        _calendar_text(first, "X-WR-CALNAME"),
+        _calendar_text(first, "PRODID"),
+        (event.uid for event in events),
+    )
     return Program(
         id=make_program_id(name, context.stem),
         name=name or context.stem or "Calendar",
