@@ -121,8 +121,10 @@ def parse(
     # A format that decodes its own bytes is named before the bytes are decoded.
     source_format = registry.sniff(data) if fmt is None else registry.named(fmt)
     if source_format is None or not source_format.decodes_itself:
-        data = _to_utf8(data, context)
-        source_format = _format_of(data, context, fmt)
+        converted = _to_utf8(data, context)
+        if converted is not data or source_format is None:  # sniff what the parser will read
+            source_format = _format_of(converted, context, fmt)
+        data = converted
     parse_format = source_format.parser()
     from planner.sources.common import collector_paused
     from planner.sources.control_characters import json_certainly_clean, remove_control_characters
