@@ -155,3 +155,19 @@ def test_a_feed_given_as_a_fixture_path_loads_through_the_cli_json() -> None:
     result = run("--program", fixture("folded_utf8_feed.ics"), "talks", "--json")
     assert result.exit_code == 0, result.output
     assert '"start": "2022-10-31T10:00:00+01:00"' in result.output
+
+
+def test_a_byte_order_mark_counts_in_the_position_of_a_bad_byte() -> None:
+    data = b"\xef\xbb\xbfBEGIN:VCALENDAR\r\nX-WR-CALNAME:Caf\r\n \x9d\r\nEND:VCALENDAR\r\n"
+    bad = data.index(b"\x9d")
+    with pytest.raises(ProgramError) as error:
+        parse(data, SourceContext(label="feed.ics", stem="feed"))
+    assert str(error.value) == f"feed.ics: not UTF-8 (byte {bad}, line 3); save the file as UTF-8"
+
+
+def test_other_formats_name_the_files_byte_too_past_a_byte_order_mark() -> None:
+    data = b"\xef\xbb\xbftitle,start\nCaf\x9d,2024-01-01 10:00\n"
+    with pytest.raises(ProgramError) as error:
+        parse(data, SourceContext(label="talks.csv", stem="talks"))
+    bad = data.index(b"\x9d")
+    assert str(error.value) == f"talks.csv: not UTF-8 (byte {bad}); save the file as UTF-8"

@@ -181,6 +181,7 @@ def _unmarked(data: bytes, context: SourceContext) -> bytes:
     """The bytes without a UTF-8 byte-order mark; a UTF-16 file (it has one) as UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         context.notes.append("file starts with a UTF-8 byte-order mark; ignored it")
+        context.skipped = 3
         return data[3:]  # the rest must still be UTF-8 (or gets the Latin-1 reading)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _from_utf16(data, context)

@@ -15,15 +15,12 @@ from planner.sources.base import SourceContext
 BINARY_PROBE = 4096  # a NUL byte this early means a binary file, not text in some encoding
 
 
-def _offset(position: int) -> str:
-    return str(position)
-
-
-def decode(data: bytes, context: SourceContext, locate: Callable[[int], str] = _offset) -> str:
+def decode(data: bytes, context: SourceContext, locate: Callable[[int], str] | None = None) -> str:
     """``data`` as text: UTF-8, else Latin-1 (noted) when it holds no C1 control bytes.
 
     ``locate`` turns the offset of the first bad byte in ``data`` into how the message names
-    it ("101940", or "101940, line 1204" when ``data`` is not the file's bytes as written).
+    it ("101940, line 1204" when ``data`` is not the file's bytes as written); without it,
+    the offset in the file.
     """
     try:
         return data.decode("utf-8")
@@ -31,10 +28,9 @@ def decode(data: bytes, context: SourceContext, locate: Callable[[int], str] = _
         bad = exc.start
     if b"\x00" in data[:BINARY_PROBE]:
         raise ProgramError(f"{context.label}: binary data, not a program file")
+    where = locate(bad) if locate is not None else str(bad + context.skipped)
     text = data.decode("latin-1")
     if any("\x80" <= ch <= "\x9f" for ch in text):
-        raise ProgramError(
-            f"{context.label}: not UTF-8 (byte {locate(bad)}); save the file as UTF-8"
-        )
-    context.notes.append(f"file is not UTF-8 (first bad byte at {locate(bad)}); read it as Latin-1")
+        raise ProgramError(f"{context.label}: not UTF-8 (byte {where}); save the file as UTF-8")
+    context.notes.append(f"file is not UTF-8 (first bad byte at {where}); read it as Latin-1")
     return text

@@ -33,7 +33,8 @@ def read(data: bytes, context: SourceContext) -> ContentLines:
     physical = _LINE_END.split(data)
     logical, first_lines = _unfold(physical)
     unfolded = b"\n".join(logical)
-    text = decode(unfolded, context, _Locator(data, physical, logical, first_lines))
+    locator = _Locator(data, physical, logical, first_lines, context.skipped)
+    text = decode(unfolded, context, locator)
     return ContentLines(text.split("\n"), first_lines)
 
 
@@ -61,14 +62,20 @@ class _Locator:
     """
 
     def __init__(
-        self, data: bytes, physical: list[bytes], logical: list[bytes], first_lines: list[int]
+        self,
+        data: bytes,
+        physical: list[bytes],
+        logical: list[bytes],
+        first_lines: list[int],
+        skipped: int,
     ) -> None:
         self._data, self._physical = data, physical
         self._logical, self._first_lines = logical, first_lines
+        self._skipped = skipped  # a byte-order mark before ``data``
 
     def __call__(self, position: int) -> str:
         line, column = self._file_line_and_column(position)
-        offset = self._line_start(line) + column
+        offset = self._skipped + self._line_start(line) + column
         return f"{offset}, line {line}"
 
     def _file_line_and_column(self, position: int) -> tuple[int, int]:
