@@ -84,10 +84,11 @@ def talks_text(program: Program, items: Iterable[Item], zone: str, width: int | 
         time_range(item.start, item.end, zone) + (ESTIMATED_MARK if item.estimated else " ")
         for item, _ in rows
     ]
-    columns = TalkColumns.fitting(spans, [item.room or "-" for item, _ in rows], rows, width)
+    rooms = [item.room or "-" for item, _ in rows]
+    columns = TalkColumns.fitting(spans, rooms, [label for _, label in rows], width)
     lines: list[str] = []
     current_day: object = ()
-    for (item, label), span in zip(rows, spans, strict=True):
+    for (item, label), span, room in zip(rows, spans, rooms, strict=True):
         local_start = timezones.to_zone(item.start, zone) if item.start else None
         day = local_start.date() if local_start else None
         if day != current_day:
@@ -95,7 +96,7 @@ def talks_text(program: Program, items: Iterable[Item], zone: str, width: int | 
                 lines.append("")
             lines.append(day_heading(local_start, zone) if local_start else "Time to be announced")
             current_day = day
-        lines.append(columns.line(span, item.room or "-", label, item.title))
+        lines.append(columns.line(span, room, label, item.title))
     if any(item.estimated for item, _ in rows):
         lines.append("")
         lines.append(f"{ESTIMATED_MARK} time or room estimated (`planner show ID` says why)")
@@ -117,10 +118,10 @@ class TalkColumns:
 
     @classmethod
     def fitting(
-        cls, spans: list[str], rooms: list[str], rows: list[tuple[Item, str]], width: int | None
+        cls, spans: list[str], rooms: list[str], labels: list[str], width: int | None
     ) -> TalkColumns:
-        span = max(14, *(len(text) + 1 for text in spans))  # "22:30-00:00+1~" needs 15
-        ident = min(max(len(label) for _, label in rows), MAX_ID_WIDTH)
+        span = max(14, *(len(shown) + 1 for shown in spans))  # "22:30-00:00+1~" needs 15
+        ident = min(max(len(label) for label in labels), MAX_ID_WIDTH)
         widest_room = max(len(room) for room in rooms)
         room = max(widest_room, ROOM_WIDTH)
         if width is not None:
