@@ -2,7 +2,7 @@
 
     python bench/run.py                  # every figure, about two minutes on 2 cores
     python bench/run.py load export      # only some sections (startup, load, clashes,
-                                         # export, memory, importers, pick)
+                                         # export, memory, importers, pick, html, ics)
 
 Both sides of every ratio are whole processes started the same way: the planner
 command against a `python -c` / script baseline doing the irreducible part of the
@@ -369,6 +369,63 @@ def importer_scale() -> list[Figure]:
     ]
 
 
+def folded_feed(events: int) -> Path:
+    """An .ics of ``events`` events shaped like the JRES 2022 feed: TZID=Europe/Paris,
+    CR CR LF line ends, 900-byte descriptions folded every 75 bytes, inside characters too."""
+    path = OUT / f"folded-{events}.ics"
+    if path.exists():
+        return path
+    text = ("Résumé : l’accès aux données coûte 5 € ; naïveté garantie. " * 15).encode()
+    description = b"DESCRIPTION;CHARSET=UTF-8;ENCODING=8BIT:" + text
+    folded = [description[:75]] + [
+        b" " + description[start : start + 74] for start in range(75, len(description), 74)
+    ]
+    lines = [b"BEGIN:VCALENDAR", b"VERSION:2.0", b"PRODID:-//Bench//Folded//FR"]
+    for number in range(events):
+        day, slot = divmod(number, 40)
+        start = f"202210{17 + day % 10:02d}T{8 + slot // 4:02d}{slot % 4 * 15:02d}00"
+        lines += [
+            b"BEGIN:VEVENT",
+            f"UID:folded-{number}@bench.example.org".encode(),
+            f"DTSTART;TZID=Europe/Paris:{start}".encode(),
+            b"DURATION:PT15M",
+            f"SUMMARY;CHARSET=UTF-8;ENCODING=8BIT:Séance {number} – l’état".encode(),
+            *folded,
+            f"LOCATION:Salle {number % 12}".encode(),
+            b"END:VEVENT",
+        ]
+    path.write_bytes(b"\r\r\n".join([*lines, b"END:VCALENDAR", b""]))
+    return path
+
+
+def parse_seconds(path: Path) -> float:
+    """The fastest of RUNS parses of ``path`` in one process (no caches, no start-up)."""
+    script = (
+        "import sys, time\n"
+        "from planner.sources import load\n"
+        "times = []\n"
+        f"for _ in range({RUNS}):\n"
+        "    started = time.perf_counter(); load(sys.argv[1])\n"
+        "    times.append(time.perf_counter() - started)\n"
+        "print(min(times))\n"
+    )
+    result = subprocess.run(
+        [PY, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    return float(result.stdout)
+
+
+def ics_growth() -> list[Figure]:
+    """Issue 15: folded UTF-8 feeds load in time linear in their size (per event, 4x the
+    events vs the small feed; 1.0 is exactly linear)."""
+    small, large = parse_seconds(folded_feed(1000)), parse_seconds(folded_feed(4000))
+    return [
+        Figure(
+            "load folded .ics: 4,000 events vs 4 x 1,000 (time per event)", large, 4 * small, 1.25
+        )
+    ]
+
+
 def print_table(figures: list[Figure]) -> None:
     width = max(len(figure.name) for figure in figures)
     print(f"{'figure':<{width}}  {'planner':>10}  {'baseline':>10}  {'ratio':>6}  target  result")
@@ -474,6 +531,7 @@ SECTIONS = {
     "importers": lambda big: importer_scale(),
     "pick": pick_into_a_full_agenda,
     "html": html_page,
+    "ics": lambda big: ics_growth(),
 }
 
 

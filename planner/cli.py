@@ -203,7 +203,7 @@ def talks(
     if as_json:
         emit(present.dumps([present.item_json(item, zone) for item in items]))
     else:
-        emit(present.talks_text(app.program, items, zone))
+        emit(present.talks_text(app.program, items, zone, width=_listing_width()))
 
 
 @cli.command()
@@ -302,6 +302,16 @@ def _report_edit(report: EditReport) -> None:
         emit(message)
     for clash in report.clashes:
         warn(f"Warning: {clash.message}")
+
+
+def _listing_width() -> int | None:
+    """The terminal's width for a listing to fit (COLUMNS first, as shutil reads it); None
+    when the output goes to a pipe or a file, where a cut title would be lost to grep."""
+    import shutil
+
+    if not os.environ.get("COLUMNS", "").strip().isdigit() and not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _use_color() -> bool:

@@ -25,6 +25,7 @@ from planner.agenda import (
 from planner.clashes import Clash
 from planner.model import Item, Program
 from planner.present import ESTIMATED_MARK, day_heading, time_range
+from planner.text import cut
 
 Style = Literal["time", "room", "id", "title", "mine", "clash", "change", "dim", "heading", "plain"]
 SGR: dict[str, str] = {
@@ -45,7 +46,6 @@ MIN_TITLE_COLUMN = 24
 COMPACT_ROOM_MAX = 12
 ID_MAX = 24
 SEPARATOR = "  "
-ELLIPSIS = "…"
 ESTIMATED_LEGEND = f"{ESTIMATED_MARK} time or room estimated (`planner show ID` says why)"
 EMPTY = "Nothing picked yet: `planner pick ID` adds a talk (ids from `planner talks`)."
 
@@ -214,7 +214,7 @@ def _gap_line(start: datetime, end: datetime, zone: str) -> list[Segment]:
 def _row_lines(row: Row, zone: str, columns: Columns) -> list[list[Segment]]:
     mark = ESTIMATED_MARK if row.estimated else ""
     gutter = (time_range(row.start, row.end, zone) + mark).ljust(GUTTER)
-    room = _cut(row.room or "-", columns.room).ljust(columns.room)
+    room = cut(row.room or "-", columns.room).ljust(columns.room)
     title_style: Style = "dim" if row.covered else ("mine" if row.mine else "title")
     marker = "↳ " if row.covered else ""
     pad = " " * (GUTTER + (2 if row.covered else 0))
@@ -223,7 +223,7 @@ def _row_lines(row: Row, zone: str, columns: Columns) -> list[list[Segment]]:
         main_short: list[Segment] = [(gutter, "time"), (room, "room"), (SEPARATOR, "plain")]
         lines = [[*main_short, (row.id, "id")], [(pad, "plain"), (marker + row.title, title_style)]]
         return lines + _note_lines(row, pad)
-    title = _cut(marker + row.title, columns.title).ljust(columns.title)
+    title = cut(marker + row.title, columns.title).ljust(columns.title)
     main: list[Segment] = [
         (gutter, "dim" if row.covered else "time"),
         (room, "room"),
@@ -285,12 +285,6 @@ def _summary(view: DayView) -> list[list[Segment]]:
     return lines
 
 
-def _cut(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)] + ELLIPSIS if limit > 0 else ""
-
-
 def _fit(segments: list[Segment], width: int) -> list[Segment]:
     """Cut a line to ``width`` characters, keeping its colours."""
     fitted: list[Segment] = []
@@ -299,7 +293,7 @@ def _fit(segments: list[Segment], width: int) -> list[Segment]:
         if room <= 0:
             break
         if len(text) > room:
-            text = _cut(text, room)
+            text = cut(text, room)
         fitted.append((text, style))
         room -= len(text)
     return fitted

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
 ESTIMATED_MARK = "~"
 TBA = "time TBA"
 MAX_ID_WIDTH = 30
+# The room column is at least this wide, so that listings keep their layout from day to day;
+# a longer name widens it. Only on a terminal too narrow for anything else is a room cut,
+# and then to no fewer characters than MIN_ROOM_WIDTH.
+ROOM_WIDTH = 16
+MIN_ROOM_WIDTH = 8
+MIN_TITLE_WIDTH = 10  # a title cut shorter than this no longer says what the talk is
+_TALK_GUTTER = 2 + 1 + 2  # the indent, the space after the room, the two before the title
 # Listings indent by depth up to this: a title should not be pushed off the screen.
 MAX_SHOWN_DEPTH = 6
 
@@ -62,21 +70,25 @@ def day_heading(day: datetime, zone: str) -> str:
     return f"{day:%A %d %B %Y} (times in {zone}, UTC{timezones.format_offset(day)})"
 
 
-def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
-    """The program grouped by local day: time range, room, id, title; children indented."""
+def talks_text(program: Program, items: Iterable[Item], zone: str, width: int | None = None) -> str:
+    """The program grouped by local day: time range, room, id, title; children indented.
+
+    Columns are as wide as their widest value; with a ``width`` (the terminal's) only the
+    titles are cut to fit, and the rooms too when nothing else would fit.
+    """
     tree = program.tree
     rows = [(item, "  " * tree.depth(item, MAX_SHOWN_DEPTH) + item.id) for item in items]
     if not rows:
         return "No items match."
-    id_width = min(max(len(label) for _, label in rows), MAX_ID_WIDTH)
     spans = [
         time_range(item.start, item.end, zone) + (ESTIMATED_MARK if item.estimated else " ")
         for item, _ in rows
     ]
-    span_width = max(14, *(len(span) + 1 for span in spans))  # "22:30-00:00+1~" needs 15
+    rooms = [item.room or "-" for item, _ in rows]
+    columns = TalkColumns.fitting(spans, rooms, [label for _, label in rows], width)
     lines: list[str] = []
     current_day: object = ()
-    for (item, label), span in zip(rows, spans, strict=True):
+    for (item, label), span, room in zip(rows, spans, rooms, strict=True):
         local_start = timezones.to_zone(item.start, zone) if item.start else None
         day = local_start.date() if local_start else None
         if day != current_day:
@@ -84,12 +96,47 @@ def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
                 lines.append("")
             lines.append(day_heading(local_start, zone) if local_start else "Time to be announced")
             current_day = day
-        room = item.room or "-"
-        lines.append(f"  {span:<{span_width}}{room:<16.16} {label:<{id_width}}  {item.title}")
+        lines.append(columns.line(span, room, label, item.title))
     if any(item.estimated for item, _ in rows):
         lines.append("")
         lines.append(f"{ESTIMATED_MARK} time or room estimated (`planner show ID` says why)")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class TalkColumns:
+    """The widths of a listing's columns: time, room, id; the title takes what is left.
+
+    Ids are never cut (they are what ``pick`` takes); an id longer than MAX_ID_WIDTH runs
+    over into its own line's title rather than widening every line.
+    """
+
+    span: int
+    room: int
+    id: int
+    width: int | None  # the terminal's; None: no limit (output into a pipe or a file)
+
+    @classmethod
+    def fitting(
+        cls, spans: list[str], rooms: list[str], labels: list[str], width: int | None
+    ) -> TalkColumns:
+        span = max(14, *(len(shown) + 1 for shown in spans))  # "22:30-00:00+1~" needs 15
+        ident = min(max(len(label) for label in labels), MAX_ID_WIDTH)
+        widest_room = max(len(room) for room in rooms)
+        room = max(widest_room, ROOM_WIDTH)
+        if width is not None:
+            left = width - _TALK_GUTTER - span - ident - MIN_TITLE_WIDTH
+            if left < room:  # narrow: the padding goes first, then the ends of room names
+                room = max(left, min(widest_room, MIN_ROOM_WIDTH))
+        return cls(span=span, room=room, id=ident, width=width)
+
+    def line(self, span: str, room: str, label: str, title: str) -> str:
+        start = (
+            f"  {span:<{self.span}}{text.cut(room, self.room):<{self.room}} {label:<{self.id}}  "
+        )
+        if self.width is not None:
+            title = text.cut(title, max(self.width - len(start), MIN_TITLE_WIDTH))
+        return start + title
 
 
 def show_text(program: Program, item: Item, zone: str) -> str:

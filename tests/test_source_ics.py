@@ -95,7 +95,7 @@ def test_a_tzid_without_vtimezone_is_read_as_the_iana_zone_of_that_name() -> Non
 
 def test_utc_times_load_and_the_missing_zone_is_noted() -> None:
     program = load(fixture("ics_utc.ics"))
-    assert program.id == "ics_utc"  # no X-WR-CALNAME: the file name, never PRODID
+    assert program.id == "example-corp"  # no X-WR-CALNAME: named by PRODID's organiser
     assert program.timezone == "UTC"
     assert summary(program) == [
         ("talk-1", "Time in UTC", utc("2024-06-10T08:00"), utc("2024-06-10T08:45"), "Room 1"),

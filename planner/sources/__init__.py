@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from planner.errors import PlannerError, ProgramError
 from planner.sources import registry
 from planner.sources.base import JSON_KEY, SourceContext, SourceFormat
+from planner.sources.encoding import BINARY_PROBE, decode
 
 __all__ = [
     "FORMATS",
@@ -114,10 +115,16 @@ def parse(
         from planner.timezones import check_zone
 
         context.zone = check_zone(zone)
-    data = _to_utf8(data, context)
+    data = _unmarked(data, context)
     if not data.strip():
         raise ProgramError(f"{context.label}: the file is empty; give a program file")
-    source_format = _format_of(data, context, fmt)
+    # A format that decodes its own bytes is named before the bytes are decoded.
+    source_format = registry.sniff(data) if fmt is None else registry.named(fmt)
+    if source_format is None or not source_format.decodes_itself:
+        converted = _to_utf8(data, context)
+        if converted is not data or source_format is None:  # sniff what the parser will read
+            source_format = _format_of(converted, context, fmt)
+        data = converted
     parse_format = source_format.parser()
     from planner.sources.common import collector_paused
     from planner.sources.control_characters import json_certainly_clean, remove_control_characters
@@ -170,31 +177,30 @@ def _validation_error_type() -> type[ValidationError]:
     return ValidationError
 
 
-def _to_utf8(data: bytes, context: SourceContext) -> bytes:
-    """UTF-8 bytes without a byte-order mark; other encodings are converted and noted."""
+def _unmarked(data: bytes, context: SourceContext) -> bytes:
+    """The bytes without a UTF-8 byte-order mark; a UTF-16 file (it has one) as UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         context.notes.append("file starts with a UTF-8 byte-order mark; ignored it")
-        data = data[3:]  # the rest must still be UTF-8 (or gets the Latin-1 reading below)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        context.skipped = 3
+        return data[3:]  # the rest must still be UTF-8 (or gets the Latin-1 reading)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _from_utf16(data, context)
+    return data
+
+
+def _to_utf8(data: bytes, context: SourceContext) -> bytes:
+    """UTF-8 bytes; a file in the encoding its XML declaration names, or in Latin-1, is
+    converted and noted (planner.sources.encoding has the rule)."""
     try:
         data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if b"\x00" in data[:4096]:
-            raise ProgramError(f"{context.label}: binary data, not a program file") from None
-        declared = _declared_xml_encoding(data)
-        if declared is not None:
-            return _from_declared(data, declared, context)
-        text = data.decode("latin-1")
-        if any("\x80" <= ch <= "\x9f" for ch in text):
-            raise ProgramError(
-                f"{context.label}: not UTF-8 (byte {exc.start}); save the file as UTF-8"
-            ) from None
-        context.notes.append(
-            f"file is not UTF-8 (first bad byte at {exc.start}); read it as Latin-1"
-        )
-        return text.encode("utf-8")
-    return data
+    except UnicodeDecodeError:
+        pass
+    else:
+        return data
+    declared = _declared_xml_encoding(data)
+    if declared is not None and b"\x00" not in data[:BINARY_PROBE]:
+        return _from_declared(data, declared, context)
+    return decode(data, context).encode("utf-8")
 
 
 _XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")

@@ -31,6 +31,9 @@ class SourceContext:
     notes: list[str] = field(default_factory=list)  # what reading the bytes had to assume
     # Today's date, for formats that leave out the year; the CLI passes it so parsers stay pure.
     today: date | None = None
+    # Bytes of the file before those a parser is given (a byte-order mark): positions in
+    # messages count them, so that they name the byte an editor shows.
+    skipped: int = 0
 
 
 class Sample:
@@ -72,3 +75,6 @@ class SourceFormat:
     sniff: Callable[[Sample], bool]
     parser: Callable[[], Parse]
     about: str  # one line for the reader of the registry
+    # The parser is given the bytes as written (without a byte-order mark, UTF-16 made
+    # UTF-8) and decodes them itself: iCalendar unfolds its lines first (RFC 5545 3.1).
+    decodes_itself: bool = False

@@ -99,7 +99,7 @@ def _daypage() -> Parse:
 # any JSON), and CSV before the day page, as a CSV row may well hold "Tutorial: ..." in a title.
 SNIFFING_ORDER: tuple[SourceFormat, ...] = (
     SourceFormat("frab", _is_frab, _frab, "frab/Pentabarf schedule.xml"),
-    SourceFormat("ics", _is_ics, _ics, "iCalendar feed (.ics)"),
+    SourceFormat("ics", _is_ics, _ics, "iCalendar feed (.ics)", decodes_itself=True),
     SourceFormat("c3voc", _is_c3voc, _c3voc, "c3voc schedule.json"),
     SourceFormat("sitejson", _is_sitejson, _sitejson, "conference-site JSON (results list)"),
     SourceFormat("native", _is_native, _native, "planner's own JSON"),

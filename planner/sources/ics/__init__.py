@@ -6,9 +6,11 @@ floating time or an all-day date means the program's zone. The program's zone is
 ``--program-tz``, else X-WR-TIMEZONE, else the TZID most events use, else UTC (noted).
 Recurring events are expanded by ics/recurrence.py, within hard limits.
 
-Ids: the program's from X-WR-CALNAME (else the file name, never PRODID, which names the
-software); an item's from its UID without the "@domain" part (a repeated UID gets a
-suffix and a note); an occurrence of a recurring event adds its date ("-20240610").
+Ids: the program's from its name (X-WR-CALNAME, else PRODID's organiser, else the UIDs'
+domain or pretalx event slug, else the file name: see ics/naming.py); an item's from its
+UID without the "@domain" part (a repeated UID gets a suffix and a note); an occurrence of
+a recurring event adds its date ("-20240610"). Lines are unfolded as bytes, then decoded
+(ics/lines.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from planner.model import Item, Program
 from planner.sources.base import SourceContext
 from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.sources.common import program_id as make_program_id
+from planner.sources.ics import lines as content_lines
+from planner.sources.ics.naming import calendar_name
 from planner.sources.ics.recurrence import Budget, Series, expand
 from planner.sources.ics.zones import UTC_ZONE, When, Zone, ZoneBook
 from planner.text import html_to_text
@@ -70,13 +74,14 @@ class Span:
 
 
 def parse(data: bytes, context: SourceContext) -> Program:
-    lines = _normalise_line_ends(data.decode("utf-8")).split("\n")
-    layout = _check_structure(lines)
+    content = content_lines.read(data, context)
+    lines = content.lines
+    layout = _check_structure(content)
     notes = list(context.notes)
     # VTIMEZONEs are read apart: icalendar refuses a whole file over one malformed
     # VTIMEZONE, and planner reads IANA-named zones by their name anyway.
     zones = _read_vtimezones(lines, layout.zone_blocks, notes)
-    calendars = _read_calendars(_without(lines, layout.zone_blocks), lines)
+    calendars = _read_calendars(_without(lines, layout.zone_blocks), content)
     if len(calendars) > 1:
         notes.append(f"the file holds {len(calendars)} calendars; merged their events")
     first = calendars[0]
@@ -85,7 +90,11 @@ def parse(data: bytes, context: SourceContext) -> Program:
     zone_name, zone_known = _program_zone(first, events, context, notes)
     builder = _Builder(zone_name, zone_known, book, notes)
     items = builder.build(events)
-    name = _calendar_text(first, "X-WR-CALNAME")
+    name = calendar_name(
+        _calendar_text(first, "X-WR-CALNAME"),
+        _calendar_text(first, "PRODID"),
+        (event.uid for event in events),
+    )
     return Program(
         id=make_program_id(name, context.stem),
         name=name or context.stem or "Calendar",
@@ -98,88 +107,85 @@ def parse(data: bytes, context: SourceContext) -> Program:
 # --- reading the file ---
 
 
-def _normalise_line_ends(text: str) -> str:
-    # CR CR LF (a CRLF file saved again through a CRLF conversion) first, then CRLF, then CR.
-    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-
-
 @dataclass
 class _Layout:
-    event_lines: list[int] = field(default_factory=list)  # of each BEGIN:VEVENT
-    zone_blocks: list[tuple[int, int]] = field(default_factory=list)  # VTIMEZONE first, last line
+    event_lines: list[int] = field(default_factory=list)  # file line of each BEGIN:VEVENT
+    # Each VTIMEZONE: its first and last content line (from 1), and the file line it starts on.
+    zone_blocks: list[tuple[int, int, int]] = field(default_factory=list)
 
 
-def _check_structure(lines: list[str]) -> _Layout:
+def _check_structure(content: content_lines.ContentLines) -> _Layout:
     """Where the events and VTIMEZONEs are; a ProgramError naming the line where BEGIN/END break."""
-    open_blocks: list[tuple[str, int]] = []
+    open_blocks: list[tuple[str, int, int]] = []  # block, content line, file line
     layout = _Layout()
     seen_calendar = False
-    for number, line in enumerate(lines, start=1):
+    for index, line in enumerate(content.lines, start=1):
         match = _BEGIN_END.match(line)
         if match is None:
             continue
+        number = content.first_lines[index - 1]
         keyword, block = match.group(1).upper(), match.group(2).upper()
         if keyword == "BEGIN":
-            open_blocks.append((block, number))
+            open_blocks.append((block, index, number))
             seen_calendar = seen_calendar or block == "VCALENDAR"
             if block == "VEVENT":
                 layout.event_lines.append(number)
         elif not open_blocks or open_blocks[-1][0] != block:
             raise ProgramError(f"line {number}: END:{block} without its BEGIN{_open(open_blocks)}")
         else:
-            _, first = open_blocks.pop()
+            _, first, first_number = open_blocks.pop()
             if block == "VTIMEZONE":
-                layout.zone_blocks.append((first, number))
+                layout.zone_blocks.append((first, index, first_number))
     if not seen_calendar:
         raise ProgramError("no BEGIN:VCALENDAR; not an iCalendar file")
     if open_blocks:
-        block, number = open_blocks[-1]
+        block, _, number = open_blocks[-1]
         raise ProgramError(f"BEGIN:{block} at line {number} is never closed; the file is cut short")
     return layout
 
 
-def _open(open_blocks: list[tuple[str, int]]) -> str:
+def _open(open_blocks: list[tuple[str, int, int]]) -> str:
     if not open_blocks:
         return ""
-    block, number = open_blocks[-1]
+    block, _, number = open_blocks[-1]
     return f" (BEGIN:{block} from line {number} is still open)"
 
 
-def _read_calendars(text: str, lines: list[str]) -> list[Any]:
+def _read_calendars(text: str, content: content_lines.ContentLines) -> list[Any]:
     from icalendar import Calendar
 
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as exc:
-        raise ProgramError(_syntax_error(lines, exc)) from None
+        raise ProgramError(_syntax_error(content, exc)) from None
     calendars = [calendar for calendar in calendars if calendar.name == "VCALENDAR"]
     if not calendars:
         raise ProgramError("no VCALENDAR in the file")
     return calendars
 
 
-def _syntax_error(lines: list[str], exc: ValueError) -> str:
+def _syntax_error(content: content_lines.ContentLines, exc: ValueError) -> str:
     """icalendar's message, with the line number of the content line it quotes."""
     message = str(exc)
     quoted = re.search(r"'([^']+)'", message)
     if quoted:
-        for number, line in enumerate(lines, start=1):
+        for number, line in zip(content.first_lines, content.lines, strict=True):
             if quoted.group(1) in line:
                 return f"line {number}: not an iCalendar content line: {line.strip()[:60]!r}"
     return f"not a valid iCalendar file ({message})"
 
 
 def _read_vtimezones(
-    lines: list[str], blocks: list[tuple[int, int]], notes: list[str]
+    lines: list[str], blocks: list[tuple[int, int, int]], notes: list[str]
 ) -> dict[str, Any]:
     from icalendar import Timezone
 
     found: dict[str, Any] = {}
-    for first, last in blocks:
+    for first, last, number in blocks:
         try:
             component = Timezone.from_ical("\n".join(lines[first - 1 : last]) + "\n")
         except (ValueError, TypeError, KeyError, IndexError) as exc:  # dateutil's, on bad RRULEs
-            notes.append(f"the VTIMEZONE at line {first} is malformed ({exc}); ignored it")
+            notes.append(f"the VTIMEZONE at line {number} is malformed ({exc}); ignored it")
             continue
         tzid = str(component.get("TZID", "")).strip()
         if tzid:
@@ -187,8 +193,8 @@ def _read_vtimezones(
     return found
 
 
-def _without(lines: list[str], blocks: list[tuple[int, int]]) -> str:
-    skipped = {number for first, last in blocks for number in range(first, last + 1)}
+def _without(lines: list[str], blocks: list[tuple[int, int, int]]) -> str:
+    skipped = {number for first, last, _ in blocks for number in range(first, last + 1)}
     return "\n".join(line for number, line in enumerate(lines, start=1) if number not in skipped)
 
 
