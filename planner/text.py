@@ -174,7 +174,7 @@ def cut(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, the last one an ellipsis when anything was cut."""
     if len(text) <= limit:
         return text
-    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS if limit > 0 else ""
+    return text[: limit - 1] + ELLIPSIS if limit > 0 else ""
 
 
 def cut_words(text: str, limit: int) -> str:
@@ -234,13 +234,3 @@ def local_range(local_start: datetime, local_end: datetime, *, dash: str = "-") 
 def dated_span(start: datetime, end: datetime) -> str:
     """``2022-08-30 14:05-14:30`` in the times' own offset (as a program file gives them)."""
     return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
-
-
-ELLIPSIS = "…"
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, an ellipsis marking a cut."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1] + ELLIPSIS if limit > 0 else ""
