@@ -13,7 +13,7 @@ import errno
 import gc
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +78,9 @@ class App:
         agenda_option: Path | None = None,
         display_tz: str | None = None,
         max_age: int = DEFAULT_MAX_AGE,
+        day_change: time | None = None,
     ) -> None:
+        self.day_change = day_change  # --day-change: wins over the program's own days
         self.program_source = program_source  # None: the `use`d program, else the bundled one
         self.program_format = program_format
         self.program_tz = program_tz
@@ -110,17 +112,19 @@ class App:
         return self._program
 
     def _load(self) -> Program:
+        from planner.days import with_day_change
         from planner.sources import load
 
         chosen = self.chosen_source()
         try:
-            return load(
+            program = load(
                 chosen.source,
                 fmt=chosen.program_format,
                 zone=chosen.program_tz,
                 today=self.now().date(),
                 loading=self.loading,
             )
+            return with_day_change(program, self.day_change)
         finally:
             for line in self.loading.warnings:
                 warn(line)
@@ -235,6 +239,23 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date like 2022-08-30", param, ctx)
 
 
+class ClockType(click.ParamType):
+    """A local time of day, "04:00"."""
+
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, time):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) in (4, 5) and ":" in text:
+                return time.fromisoformat(text.zfill(5))
+        except ValueError:
+            pass
+        self.fail(f"{value!r} is not a time of day like 04:00", param, ctx)
+
+
 def emit(text: str) -> None:
     click.echo(text)
 
@@ -294,6 +315,14 @@ def warn(text: str) -> None:
     help="Use a program fetched from a URL this long before asking the server again "
     "(0: always ask).",
 )
+@click.option(
+    "--day-change",
+    envvar="PLANNER_DAY_CHANGE",
+    show_envvar=True,
+    type=ClockType(),
+    help="The local time a conference day ends at: an item before it is listed under the "
+    "day before [default: the program's own days, else 04:00].",
+)
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context
 def cli(
@@ -304,32 +333,50 @@ def cli(
     agenda_option: Path | None,
     display_tz: str | None,
     max_age: int,
+    day_change: time | None,
 ) -> None:
     """Plan your conference: browse the program, pick talks, see clashes, export .ics."""
-    ctx.obj = App(program_source, program_format, program_tz, agenda_option, display_tz, max_age)
+    ctx.obj = App(
+        program_source, program_format, program_tz, agenda_option, display_tz, max_age, day_change
+    )
 
 
 @cli.command()
 @click.option(
-    "--day", type=DateType(), help="Only this date (in the display zone), e.g. 2022-08-30."
+    "--day",
+    type=DateType(),
+    help="Only this conference day (in the display zone), e.g. 2022-08-30.",
 )
 @click.option("--room", metavar="TEXT", help="Only rooms whose name contains TEXT.")
 @click.option("--kind", metavar="KIND", help="Only items of this kind (talk, paper, session, ...).")
+@click.option(
+    "--track",
+    "tracks",
+    multiple=True,
+    metavar="TEXT",
+    help="Only this track (any case; repeatable).",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="TEXT",
+    help="Only this language, as the program writes it (en, de; any case; repeatable).",
+)
 @click.option("--search", metavar="TEXT", help="Match titles, speakers and abstracts, any case.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list (schema in README).")
 @pass_app
-def talks(
-    app: App, day: Any, room: str | None, kind: str | None, search: str | None, as_json: bool
-) -> None:
-    """List the program by day: time, room, id, title."""
+def talks(app: App, as_json: bool, **wanted: Any) -> None:
+    """List the program by conference day: time, room, id, title."""
     from planner import present
     from planner.model import KINDS
-    from planner.query import filter_items
+    from planner.query import Wanted, filter_items
 
+    kind = wanted["kind"]
     if kind is not None and kind not in KINDS:
         raise click.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
     zone = app.zone
-    items = filter_items(app.program, zone=zone, day=day, room=room, kind=kind, search=search)
+    items = filter_items(app.program, Wanted(**wanted), zone=zone)
     if as_json:
         emit(present.dumps([present.item_json(item, zone) for item in items]))
     else:
@@ -737,7 +784,7 @@ if TYPE_CHECKING:
 )
 @click.option("--name", metavar="TEXT", help="Calendar name [default: '<program> - my agenda'].")
 @click.option("--all", "show_all", is_flag=True, help="html: the whole program, picks highlighted.")
-@click.option("--day", type=DateType(), help="html: only this date (in the export zone).")
+@click.option("--day", type=DateType(), help="html: only this conference day (in the export zone).")
 @click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
 @pass_app
@@ -827,11 +874,13 @@ def _export_file(
 
 def _page_items(program: Program, zone: str, day: Any, room: str | None) -> frozenset[str] | None:
     """The ids an html page is cut to with --day / --room (None: no cut)."""
-    from planner.query import filter_items
+    from planner.query import Wanted, filter_items
 
     if day is None and room is None:
         return None
-    return frozenset(item.id for item in filter_items(program, zone=zone, day=day, room=room))
+    return frozenset(
+        item.id for item in filter_items(program, Wanted(day=day, room=room), zone=zone)
+    )
 
 
 def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from planner import text, timezones
@@ -58,12 +58,17 @@ def time_range(start: datetime | None, end: datetime | None, zone: str) -> str:
     return text.time_range(start, end, zone, tba=TBA)
 
 
-def day_heading(day: datetime, zone: str) -> str:
-    return f"{day:%A %d %B %Y} (times in {zone}, UTC{timezones.format_offset(day)})"
+def day_heading(day: date, first: datetime, zone: str) -> str:
+    """A conference day's heading; the offset is the one of its first item's start."""
+    offset = timezones.format_offset(timezones.to_zone(first, zone))
+    return f"{day:%A %d %B %Y} (times in {zone}, UTC{offset})"
 
 
 def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
-    """The program grouped by local day: time range, room, id, title; children indented."""
+    """The program grouped by conference day: time range, room, id, title; children indented."""
+    from planner.days import ConferenceDays
+
+    days = ConferenceDays(program, zone)
     tree = program.tree
     rows = [(item, "  " * tree.depth(item, MAX_SHOWN_DEPTH) + item.id) for item in items]
     if not rows:
@@ -77,12 +82,12 @@ def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
     lines: list[str] = []
     current_day: object = ()
     for (item, label), span in zip(rows, spans, strict=True):
-        local_start = timezones.to_zone(item.start, zone) if item.start else None
-        day = local_start.date() if local_start else None
+        day = days.day_of(item.start) if item.start else None
         if day != current_day:
             if lines:
                 lines.append("")
-            lines.append(day_heading(local_start, zone) if local_start else "Time to be announced")
+            heading = day_heading(day, item.start, zone) if day and item.start else None
+            lines.append(heading or "Time to be announced")
             current_day = day
         room = item.room or "-"
         lines.append(f"  {span:<{span_width}}{room:<16.16} {label:<{id_width}}  {item.title}")

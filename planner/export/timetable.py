@@ -15,6 +15,7 @@ from typing import Protocol
 
 from planner import timezones
 from planner.agenda import Agenda
+from planner.days import ConferenceDays
 from planner.model import Item, PersonalEvent, Program, sort_key
 
 ROOM_NOT_GIVEN = "Room not given"
@@ -122,6 +123,7 @@ class _Context:
     shown: set[str]
     notes: dict[str, list[ClashNote]]
     anchors: dict[str, str]
+    days: ConferenceDays
 
 
 def build(
@@ -156,6 +158,7 @@ def build(
         shown={item.id for item in shown},
         notes=_clash_notes(clashes, titles),
         anchors=anchors,
+        days=ConferenceDays(program, zone),
     )
     timed = [item for item in shown if item.announced]
     return Timetable(
@@ -225,15 +228,14 @@ def _listed(context: _Context, item: Item) -> Listed:
 
 
 def _days(context: _Context, timed: list[Item], events: list[PersonalEvent]) -> list[Day]:
-    """One grid per local date in the display zone; an item belongs to the day it starts on."""
-    dates = {timezones.local_date(item.start, context.zone) for item in timed}  # type: ignore[arg-type]
-    dates.update(timezones.local_date(event.start, context.zone) for event in events)
-    days = []
-    for day in sorted(dates):
-        items = [i for i in timed if timezones.local_date(i.start, context.zone) == day]  # type: ignore[arg-type]
-        day_events = [e for e in events if timezones.local_date(e.start, context.zone) == day]
-        days.append(_day(context, day, items, day_events))
-    return days
+    """One grid per conference day (planner/days.py), the day its items and events start on."""
+    day_of = context.days.day_of
+    by_day: dict[date, tuple[list[Item], list[PersonalEvent]]] = {}
+    for item in timed:
+        by_day.setdefault(day_of(item.start), ([], []))[0].append(item)  # type: ignore[arg-type]
+    for event in events:
+        by_day.setdefault(day_of(event.start), ([], []))[1].append(event)
+    return [_day(context, day, *by_day[day]) for day in sorted(by_day)]
 
 
 def _day(context: _Context, day: date, items: list[Item], events: list[PersonalEvent]) -> Day:
@@ -262,7 +264,7 @@ def _nests(context: _Context, item: Item, day: date) -> bool:
         parent is not None
         and parent.id in context.shown
         and parent.start is not None
-        and timezones.local_date(parent.start, context.zone) == day
+        and context.days.day_of(parent.start) == day
     )
 
 
