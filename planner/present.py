@@ -47,6 +47,8 @@ def item_json(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:
         "url": item.url,
         "estimated": item.estimated,
         "note": item.note,
+        "track": item.track,
+        "language": item.language,
     }
     if full:
         data["abstract"] = item.abstract
@@ -108,6 +110,10 @@ def show_text(program: Program, item: Item, zone: str) -> str:
     else:
         lines.append(f"  when:     {TBA}")
     lines.append(f"  room:     {item.room or 'unknown'}")
+    if item.track:
+        lines.append(f"  track:    {item.track}")
+    if item.language:
+        lines.append(f"  language: {item.language}")
     if item.speakers:
         lines.append(f"  speakers: {', '.join(item.speakers)}")
     if item.parent and item.parent in by_id:

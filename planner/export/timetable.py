@@ -64,6 +64,8 @@ class Block:
     context: str | None  # the session around a pick shown without it
     clashes: tuple[ClashNote, ...]
     anchor: str | None = None  # id of the item's entry in the details list
+    track: str | None = None
+    track_colour: int | None = None  # the track's place in the program's sorted tracks
     lane: int = 0
     lanes: int = 1
     children: list[Block] = field(default_factory=list)
@@ -109,6 +111,9 @@ class Timetable:
     clash_lines: list[str]
     item_count: int = 0  # program items on the page
     filtered: bool = False  # narrowed to some days or rooms (export --day / --room)
+    # The tracks of the items on the page, each with its place in the program's sorted
+    # tracks: a track keeps its colour on every page of one program.
+    tracks: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -124,6 +129,7 @@ class _Context:
     notes: dict[str, list[ClashNote]]
     anchors: dict[str, str]
     days: ConferenceDays
+    track_colours: dict[str, int]
 
 
 def build(
@@ -159,6 +165,7 @@ def build(
         notes=_clash_notes(clashes, titles),
         anchors=anchors,
         days=ConferenceDays(program, zone),
+        track_colours=track_colours(program),
     )
     timed = [item for item in shown if item.announced]
     return Timetable(
@@ -175,7 +182,19 @@ def build(
         clash_lines=[_clash_line(clash, titles) for clash in clashes],
         item_count=len(shown),
         filtered=only is not None,
+        tracks=_page_tracks(context, shown),
     )
+
+
+def track_colours(program: Program) -> dict[str, int]:
+    """Each track of the program and its place among them, sorted in any case."""
+    names = sorted({item.track for item in program.items if item.track}, key=str.casefold)
+    return {name: place for place, name in enumerate(names)}
+
+
+def _page_tracks(context: _Context, shown: list[Item]) -> list[tuple[str, int]]:
+    names = {item.track for item in shown if item.track}
+    return sorted(((name, context.track_colours[name]) for name in names), key=lambda p: p[1])
 
 
 def _shown_items(program: Program, pick_ids: frozenset[str], show_all: bool) -> list[Item]:
@@ -333,6 +352,8 @@ def _item_block(
         context=parent.title if parent is not None and not _nests(context, item, day) else None,
         clashes=tuple(context.notes.get(item.id, ())),
         anchor=context.anchors.get(item.id),
+        track=item.track,
+        track_colour=context.track_colours.get(item.track) if item.track else None,
     )
     children = [_item_block(context, child, item.start, item.room, day) for child in nested]  # type: ignore[arg-type]
     block.children = _in_lanes(children)
