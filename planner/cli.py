@@ -120,7 +120,7 @@ class DateType(click.ParamType):
 
 
 class ClockType(click.ParamType):
-    """A local time of day, "04:00"."""
+    """A local time of day: "04:00", "4:00", or "04:00:00" as Pentabarf writes it."""
 
     name = "HH:MM"
 
@@ -128,9 +128,10 @@ class ClockType(click.ParamType):
         if isinstance(value, time):
             return value
         text = str(value).strip()
+        hours, _, rest = text.partition(":")
         try:
-            if len(text) in (4, 5) and ":" in text:
-                return time.fromisoformat(text.zfill(5))
+            if hours.isdigit() and len(hours) <= 2 and len(rest) in (2, 5):
+                return time.fromisoformat(f"{hours.zfill(2)}:{rest}")
         except ValueError:
             pass
         self.fail(f"{value!r} is not a time of day like 04:00", param, ctx)

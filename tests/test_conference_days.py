@@ -132,7 +132,16 @@ def test_the_environment_gives_the_day_change_too() -> None:
     assert result.stdout.count("(times in") == 3
 
 
-@pytest.mark.parametrize("text", ["25:00", "4", "four", "04:60", "-1:00", "04:00:00:00"])
+@pytest.mark.parametrize("text", ["4:30", "04:30", "04:30:00"])
+def test_a_day_change_reads_as_pentabarf_writes_it_too(text: str) -> None:
+    two = listed("--program", FRAB, "--day-change", text, "talks")
+    assert two["Friday 27 December 2019"][-1] == "Chiptune night"  # 01:30
+    assert two["Saturday 28 December 2019"][-1] == "Last set before sunrise"  # 03:00
+
+
+@pytest.mark.parametrize(
+    "text", ["25:00", "4", "four", "04:60", "-1:00", "04:00:00:00", "4:3", "+4:30", "04:30Z"]
+)
 def test_a_bad_day_change_is_one_error_line(text: str) -> None:
     result = run("--program", FRAB, "--day-change", text, "talks")
     assert result.exit_code == 2
