@@ -293,7 +293,7 @@ class ExportRequest:
     alarm_minutes: int | None = None  # ics; None: the agenda's setting
     name: str | None = None  # ics calendar name; None: "<program> - my agenda"
     show_all: bool = False  # html: the whole program, picks highlighted
-    day: date | None = None  # html: only this date (in the export zone)
+    day: date | None = None  # html: only this conference day (in the export zone)
     room: str | None = None  # html: only rooms whose name contains this
 
     def __post_init__(self) -> None:
@@ -304,11 +304,12 @@ class ExportRequest:
 
     def page_items(self, program: Program) -> frozenset[str] | None:
         """The ids an HTML page is cut to by ``day`` and ``room`` (None: no cut)."""
-        from planner.query import filter_items
+        from planner.query import Wanted, filter_items
 
         if self.day is None and self.room is None:
             return None
-        chosen = filter_items(program, zone=self.zone.name, day=self.day, room=self.room)
+        wanted = Wanted(day=self.day, room=self.room)
+        chosen = filter_items(program, wanted, zone=self.zone.name)
         return frozenset(item.id for item in chosen)
 
 

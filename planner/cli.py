@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,9 +63,10 @@ class App(Session):
     """The session of one command: the global options, click's app dir (agendas, the current
     program), PLANNER_NOW (which pins the clock for tests and examples), warnings to stderr."""
 
-    def __init__(self, *options: Any) -> None:
+    def __init__(self, *options: Any, day_change: time | None = None) -> None:
         super().__init__(
             *options,
+            day_change=day_change,
             config_dir=Path(click.get_app_dir("planner")),
             pinned_now=os.environ.get("PLANNER_NOW"),
             say=warn,
@@ -118,6 +119,24 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date like 2022-08-30", param, ctx)
 
 
+class ClockType(click.ParamType):
+    """A local time of day: "04:00", "4:00", or "04:00:00" as Pentabarf writes it."""
+
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, time):
+            return value
+        text = str(value).strip()
+        hours, _, rest = text.partition(":")
+        try:
+            if hours.isdigit() and len(hours) <= 2 and len(rest) in (2, 5):
+                return time.fromisoformat(f"{hours.zfill(2)}:{rest}")
+        except ValueError:
+            pass
+        self.fail(f"{value!r} is not a time of day like 04:00", param, ctx)
+
+
 def emit(text: str) -> None:
     click.echo(text)
 
@@ -165,6 +184,13 @@ def _global(*decls: str, envvar: str, **options: Any) -> Any:
     help="Use a program fetched from a URL this long before asking the server again "
     "(0: always ask).",
 )
+@_global(
+    "--day-change",
+    envvar="PLANNER_DAY_CHANGE",
+    type=ClockType(),
+    help="The local time a conference day ends at: an item before it is listed under the "
+    "day before [default: the program's own days, else 04:00].",
+)
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context
 def cli(
@@ -175,31 +201,47 @@ def cli(
     agenda_option: Path | None,
     display_tz: str | None,
     max_age: int,
+    day_change: time | None,
 ) -> None:
     """Plan your conference: browse the program, pick talks, see clashes, export .ics."""
-    ctx.obj = App(program_source, program_format, program_tz, agenda_option, display_tz, max_age)
+    options = (program_source, program_format, program_tz, agenda_option, display_tz, max_age)
+    ctx.obj = App(*options, day_change=day_change)
 
 
 @cli.command()
 @click.option(
-    "--day", type=DateType(), help="Only this date (in the display zone), e.g. 2022-08-30."
+    "--day",
+    type=DateType(),
+    help="Only this conference day (in the display zone), e.g. 2022-08-30.",
 )
 @click.option("--room", metavar="TEXT", help="Only rooms whose name contains TEXT.")
 @click.option(
     "--kind", type=KindType(), help="Only items of this kind (talk, paper, session, ...)."
 )
+@click.option(
+    "--track",
+    "tracks",
+    multiple=True,
+    metavar="TEXT",
+    help="Only this track (any case; repeatable).",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="TEXT",
+    help="Only this language, as the program writes it (en, de; any case; repeatable).",
+)
 @click.option("--search", metavar="TEXT", help="Match titles, speakers and abstracts, any case.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list (schema in README).")
 @pass_app
-def talks(
-    app: App, day: Any, room: str | None, kind: str | None, search: str | None, as_json: bool
-) -> None:
-    """List the program by day: time, room, id, title."""
+def talks(app: App, as_json: bool, **wanted: Any) -> None:
+    """List the program by conference day: time, room, id, title."""
     from planner import present
-    from planner.query import filter_items
+    from planner.query import Wanted, filter_items
 
     zone = app.zone
-    items = filter_items(app.program, zone=zone, day=day, room=room, kind=kind, search=search)
+    items = filter_items(app.program, Wanted(**wanted), zone=zone)
     if as_json:
         emit(present.dumps([present.item_json(item, zone) for item in items]))
     else:
@@ -540,7 +582,7 @@ def serve(app: App, host: str, port: int, open_browser: bool) -> None:
 )
 @click.option("--name", metavar="TEXT", help="Calendar name [default: '<program> - my agenda'].")
 @click.option("--all", "show_all", is_flag=True, help="html: the whole program, picks highlighted.")
-@click.option("--day", type=DateType(), help="html: only this date (in the export zone).")
+@click.option("--day", type=DateType(), help="html: only this conference day (in the export zone).")
 @click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
 @pass_app

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from planner import timezones
 from planner.agenda import (
     Agenda,
     Change,
@@ -23,6 +22,7 @@ from planner.agenda import (
     vanished_picks,
 )
 from planner.clashes import Clash
+from planner.days import ConferenceDays
 from planner.model import Item, Program
 from planner.present import ESTIMATED_MARK, day_heading, time_range
 from planner.text import cut
@@ -69,6 +69,7 @@ class Row:
     mine: bool = False  # a personal event
     covered: bool = False  # a pick inside a picked session, shown under it
     notes: list[Note] = field(default_factory=list)
+    day: date | None = None  # the conference day it is listed under (planner/days.py)
 
 
 @dataclass
@@ -106,6 +107,9 @@ def build_day_view(
         if change.id in rows:
             rows[change.id].notes.append(Note("change", f"since you picked: {change.message}"))
     ordered = sorted(rows.values(), key=_row_order)
+    days = ConferenceDays(program, zone)
+    for row in ordered:
+        row.day = days.day_of(row.start) if row.start is not None else None
     return DayView(
         title=f"{program.name}: your agenda",
         zone=zone,
@@ -168,9 +172,9 @@ def render_day_view(view: DayView, *, width: int, color: bool) -> str:
         lines.append([(EMPTY, "plain")])
         return _paint_all(lines, width, color)
     columns = Columns.fitting(view.rows + view.tba + view.vanished, width)
-    for _day, rows in _by_day(view.rows, view.zone):
-        first_start = timezones.to_zone(rows[0].start, view.zone)  # type: ignore[arg-type]
-        lines.extend([[], [(day_heading(first_start, view.zone), "heading")]])
+    for day, rows in _by_day(view.rows):
+        heading = day_heading(day, rows[0].start, view.zone)  # type: ignore[arg-type]
+        lines.extend([[], [(heading, "heading")]])
         lines.extend(_day_lines(rows, view.zone, columns))
     for heading, extra in (
         ("Time to be announced", view.tba),
@@ -185,10 +189,10 @@ def render_day_view(view: DayView, *, width: int, color: bool) -> str:
     return _paint_all(lines, width, color)
 
 
-def _by_day(rows: list[Row], zone: str) -> Iterable[tuple[date, list[Row]]]:
+def _by_day(rows: list[Row]) -> Iterable[tuple[date, list[Row]]]:
     days: dict[date, list[Row]] = {}
     for row in rows:
-        days.setdefault(timezones.local_date(row.start, zone), []).append(row)  # type: ignore[arg-type]
+        days.setdefault(row.day, []).append(row)  # type: ignore[arg-type]
     return sorted(days.items())
 
 

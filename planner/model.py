@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Container, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -41,7 +41,9 @@ Kind = Literal[
 ]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 CONTAINER_KINDS = frozenset({"session", "tutorial"})
-FORMAT_VERSION = 1
+# Version 2 added items' track and language, and the program's days and day_change; a
+# version 1 file reads as it is (every new field is optional).
+FORMAT_VERSION = 2
 # Minutes to walk between two rooms when neither the program nor the attendee says.
 DEFAULT_WALK_MINUTES = 5
 
@@ -124,6 +126,8 @@ class Item(BaseModel):
     url: str | None = None
     estimated: bool = False
     note: str | None = None
+    track: str | None = None
+    language: str | None = None
 
     @model_validator(mode="after")
     def _times_make_sense(self) -> Item:
@@ -192,6 +196,27 @@ def _check_span(what: str, start: datetime, end: datetime) -> None:
         )
 
 
+class ConferenceDay(BaseModel):
+    """One day as the program's file gives it: its date and the instants it runs between
+    (a congress day from 10:00 to 04:00 the next morning holds the night's items)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    start: Moment
+    end: Moment
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> ConferenceDay:
+        if self.end <= self.start:
+            raise ValueError(
+                f"day {self.date.isoformat()} ends ({self.end.isoformat()}) before it starts "
+                f"({self.start.isoformat()})"
+            )
+        _check_span(f"day {self.date.isoformat()}", self.start, self.end)
+        return self
+
+
 class Program(BaseModel):
     """A whole conference program in one timezone."""
 
@@ -208,6 +233,10 @@ class Program(BaseModel):
     walk_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     walk_table: list[WalkTime] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    # The conference's days (planner/days.py decides which day an item is shown under), and
+    # the local time the day changes at for items outside them (None: the default, 04:00).
+    days: list[ConferenceDay] = Field(default_factory=list)
+    day_change: time | None = None
 
     @field_validator("version")
     @classmethod
@@ -220,7 +249,9 @@ class Program(BaseModel):
                 f"{__version__} reads (up to version {FORMAT_VERSION}); it needs a planner newer "
                 f"than {__version__}"
             )
-        return version
+        # An older version reads as it is (its fields are a subset of this one's); it is
+        # written back in the current version.
+        return FORMAT_VERSION
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from planner import text, timezones
@@ -55,6 +55,8 @@ def item_json(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:
         "url": item.url,
         "estimated": item.estimated,
         "note": item.note,
+        "track": item.track,
+        "language": item.language,
     }
     if full:
         data["abstract"] = item.abstract
@@ -66,16 +68,21 @@ def time_range(start: datetime | None, end: datetime | None, zone: str) -> str:
     return text.time_range(start, end, zone, tba=TBA)
 
 
-def day_heading(day: datetime, zone: str) -> str:
-    return f"{day:%A %d %B %Y} (times in {zone}, UTC{timezones.format_offset(day)})"
+def day_heading(day: date, first: datetime, zone: str) -> str:
+    """A conference day's heading; the offset is the one of its first item's start."""
+    offset = timezones.format_offset(timezones.to_zone(first, zone))
+    return f"{day:%A %d %B %Y} (times in {zone}, UTC{offset})"
 
 
 def talks_text(program: Program, items: Iterable[Item], zone: str, width: int | None = None) -> str:
-    """The program grouped by local day: time range, room, id, title; children indented.
+    """The program grouped by conference day: time range, room, id, title; children indented.
 
     Columns are as wide as their widest value; with a ``width`` (the terminal's) only the
     titles are cut to fit, and the rooms too when nothing else would fit.
     """
+    from planner.days import ConferenceDays
+
+    days = ConferenceDays(program, zone)
     tree = program.tree
     rows = [(item, "  " * tree.depth(item, MAX_SHOWN_DEPTH) + item.id) for item in items]
     if not rows:
@@ -89,12 +96,12 @@ def talks_text(program: Program, items: Iterable[Item], zone: str, width: int | 
     lines: list[str] = []
     current_day: object = ()
     for (item, label), span, room in zip(rows, spans, rooms, strict=True):
-        local_start = timezones.to_zone(item.start, zone) if item.start else None
-        day = local_start.date() if local_start else None
+        day = days.day_of(item.start) if item.start else None
         if day != current_day:
             if lines:
                 lines.append("")
-            lines.append(day_heading(local_start, zone) if local_start else "Time to be announced")
+            heading = day_heading(day, item.start, zone) if day and item.start else None
+            lines.append(heading or "Time to be announced")
             current_day = day
         lines.append(columns.line(span, room, label, item.title))
     if any(item.estimated for item, _ in rows):
@@ -150,6 +157,10 @@ def show_text(program: Program, item: Item, zone: str) -> str:
     else:
         lines.append(f"  when:     {TBA}")
     lines.append(f"  room:     {item.room or 'unknown'}")
+    if item.track:
+        lines.append(f"  track:    {item.track}")
+    if item.language:
+        lines.append(f"  language: {item.language}")
     if item.speakers:
         lines.append(f"  speakers: {', '.join(item.speakers)}")
     if item.parent and item.parent in by_id:

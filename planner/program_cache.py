@@ -33,9 +33,19 @@ KEEP_ENTRIES = 12
 
 def cache_key(data: bytes, context: SourceContext, fmt: str | None, zone: str | None) -> str:
     from planner import __version__
+    from planner.model import FORMAT_VERSION
 
+    # The model's version too: a pickle of an older model lacks the newer fields.
     digest = hashlib.sha256(data)
-    for part in (__version__, fmt, zone, context.label, context.stem, context.today):
+    for part in (
+        __version__,
+        FORMAT_VERSION,
+        fmt,
+        zone,
+        context.label,
+        context.stem,
+        context.today,
+    ):
         digest.update(b"\0" + str(part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 

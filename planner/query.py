@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from planner import timezones
+from planner.days import ConferenceDays
 from planner.errors import NotFoundError
 from planner.model import Item, Program, sort_key
 
@@ -37,30 +39,73 @@ def resolve_id(program: Program, text: str) -> Item:
     raise NotFoundError(f"no item {text!r} in {program.id}{hint}; `planner talks` lists the ids")
 
 
-def filter_items(
-    program: Program,
-    *,
-    zone: str,
-    day: date | None = None,
-    room: str | None = None,
-    kind: str | None = None,
-    search: str | None = None,
-) -> list[Item]:
-    """Items matching every given filter, in program order (parents before their children)."""
+@dataclass(frozen=True)
+class Wanted:
+    """What a listing asks for; every field left empty matches everything.
+
+    ``day`` is a conference day (planner/days.py) as seen in the display zone. ``tracks`` and ``languages`` match the
+    item's own exactly, in any case; several of one are alternatives (``--track A --track B``).
+    """
+
+    day: date | None = None
+    room: str | None = None
+    kind: str | None = None
+    search: str | None = None
+    tracks: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+def filter_items(program: Program, wanted: Wanted, *, zone: str) -> list[Item]:
+    """Items matching every given filter, in program order (parents before their children).
+
+    A track or language the program does not have is a NotFoundError naming those it has."""
     items: list[Item] = program.items
-    if day is not None:
-        items = [
-            i for i in items if i.start is not None and timezones.local_date(i.start, zone) == day
-        ]
-    if room:
-        wanted = room.lower()
-        items = [i for i in items if i.room and wanted in i.room.lower()]
-    if kind:
-        items = [i for i in items if i.kind == kind]
-    if search:
-        needle = search.lower()
+    if wanted.day is not None:
+        days = ConferenceDays(program, zone)
+        items = [i for i in items if i.start is not None and days.day_of(i.start) == wanted.day]
+    if wanted.room:
+        needle = wanted.room.lower()
+        items = [i for i in items if i.room and needle in i.room.lower()]
+    if wanted.kind:
+        items = [i for i in items if i.kind == wanted.kind]
+    if wanted.tracks:
+        items = _labelled(program, items, wanted.tracks, "track", lambda item: item.track)
+    if wanted.languages:
+        items = _labelled(program, items, wanted.languages, "language", lambda i: i.language)
+    if wanted.search:
+        needle = wanted.search.lower()
         items = [i for i in items if _matches(i, needle)]
     return ordered(items)
+
+
+def _labelled(
+    program: Program,
+    items: list[Item],
+    asked: tuple[str, ...],
+    what: str,
+    label_of: Callable[[Item], str | None],
+) -> list[Item]:
+    """The items whose track (or language) is one of ``asked``, in any case."""
+    known = {label.casefold(): label for item in program.items if (label := label_of(item))}
+    for text in asked:
+        if text.casefold() not in known:
+            raise NotFoundError(_unknown_label(program, text, what, sorted(known.values())))
+    wanted = {text.casefold() for text in asked}
+    return [item for item in items if (label := label_of(item)) and label.casefold() in wanted]
+
+
+def _unknown_label(program: Program, text: str, what: str, known: list[str]) -> str:
+    if not known:
+        return f"{program.id} gives no item a {what}; leave out --{what}"
+    lowered = {label.casefold(): label for label in known}
+    close = difflib.get_close_matches(text.casefold(), list(lowered), n=3, cutoff=0.5)
+    hint = f"closest: {', '.join(lowered[c] for c in close)}" if close else _listing(what, known)
+    return f"no {what} {text!r} in {program.id}; {hint}"
+
+
+def _listing(what: str, known: list[str], shown: int = 12) -> str:
+    more = f", ... ({len(known)} in all)" if len(known) > shown else ""
+    return f"its {what}s: {', '.join(known[:shown])}{more}"
 
 
 def _matches(item: Item, needle: str) -> bool:

@@ -12,7 +12,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,9 @@ class Session:
         config_dir: Path,
         pinned_now: str | None = None,
         say: Callable[[str], None] | None = None,
+        day_change: time | None = None,
     ) -> None:
+        self.day_change = day_change  # --day-change: wins over the program's own days
         self.program_source = program_source
         self.program_format = program_format
         self.program_tz = program_tz
@@ -83,17 +85,19 @@ class Session:
         return self._program
 
     def _load(self) -> Program:
+        from planner.days import with_day_change
         from planner.sources import load
 
         chosen = self.chosen_source()
         try:
-            return load(
+            program = load(
                 chosen.source,
                 fmt=chosen.program_format,
                 zone=chosen.program_tz,
                 today=self.now().date(),
                 loading=self.loading,
             )
+            return with_day_change(program, self.day_change)
         finally:
             self.tell_warnings()
 

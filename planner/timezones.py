@@ -345,3 +345,15 @@ def event_span(
     if isinstance(end, time):
         end = datetime.combine(local_date(start_at, zone), end)
     return start_at, aware(end), notes
+
+
+def conference_date(moment: datetime, name: str, day_change: time) -> date:
+    """The date of the conference day ``moment`` belongs to, when days change at the local
+    time ``day_change`` in zone ``name``: with 04:00, a 02:00 talk is the evening before's.
+
+    Wall-clock times are compared, not shifted instants, so a DST night moves no day's edge.
+    """
+    local = to_zone(moment, name)
+    if local.time() < day_change:
+        return local.date() - timedelta(days=1)
+    return local.date()

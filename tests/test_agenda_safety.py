@@ -179,6 +179,13 @@ def confirmed_count(log: str, commands: list[list[str]]) -> tuple[int, bool]:
     return done, False
 
 
+MAX_ROUNDS = 480
+
+
+def proven(kills: int, mid_command: int, temp_left: int) -> bool:
+    return kills >= 100 and mid_command >= kills // 2 and temp_left >= 5
+
+
 def kill_window(
     tmp_path: Path, program_path: Path, rng: random.Random, talks: list[str], fork_server
 ) -> float:
@@ -208,7 +215,9 @@ def test_processes_killed_at_random_moments_leave_the_old_or_the_new_agenda(
     state: list[str] = []  # the picks every confirmation so far promises
     kills = mid_command = temp_left = 0
     window = kill_window(tmp_path, program_path, rng, talks, fork_server)
-    for round_number in range(120):
+    for round_number in range(MAX_ROUNDS):
+        if round_number >= 120 and proven(kills, mid_command, temp_left):
+            break  # on a loaded machine kills land earlier: more rounds, the same proof
         commands = plan_commands(state, base, rng, talks)
         log = tmp_path / f"round-{round_number}.log"
         fork_server.send({"mode": "sequence", "log": str(log), "commands": commands})
@@ -230,11 +239,9 @@ def test_processes_killed_at_random_moments_leave_the_old_or_the_new_agenda(
         if begun and on_disk != state:
             state = expected_after(state, commands[done])  # the kill came after the replace
         assert on_disk == state, f"round {round_number}: {output}"
-    assert kills >= 100
     # The kills landed inside planner's commands (mostly in the save: lock, write, fsync,
     # replace), not only before them, and some between the temp file and the replace.
-    assert mid_command >= kills // 2
-    assert temp_left >= 5
+    assert proven(kills, mid_command, temp_left), (kills, mid_command, temp_left)
     assert run(path, "pick", "t00", program=program_path).exit_code == 0
     assert temp_files(tmp_path) == []  # the next locked command removes what killed writers left
 

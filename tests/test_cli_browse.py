@@ -74,6 +74,8 @@ def test_every_global_option_has_an_environment_variable() -> None:
         "PLANNER_PROGRAM_FORMAT": "csv",
         "PLANNER_PROGRAM_TZ": "Europe/Berlin",
         "PLANNER_TZ": "Asia/Kolkata",
+        # Calendar dates: the 01:30 breakfast opens Sunday instead of ending Saturday's night.
+        "PLANNER_DAY_CHANGE": "00:00",
     }
     result = CliRunner().invoke(cli, ["talks"], env=env)
     assert result.exit_code == 0, result.output

@@ -62,7 +62,9 @@ def test_without_tz_the_programs_own_zone_is_used(pacific_agenda: Path) -> None:
 
 
 def test_across_midnight_a_pick_lands_on_the_next_day(pacific_agenda: Path) -> None:
-    text = run(PACIFIC, pacific_agenda, "--tz", "Europe/Berlin", "agenda").stdout
+    # Calendar dates (a day change at 00:00); by default 01:00 is Tuesday's night.
+    berlin = ("--tz", "Europe/Berlin", "--day-change", "00:00")
+    text = run(PACIFIC, pacific_agenda, *berlin, "agenda").stdout
     tuesday, wednesday = text.split(
         "Wednesday 31 August 2022 (times in Europe/Berlin, UTC+02:00)\n"
     )

@@ -8,7 +8,7 @@ searching the raw text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pytest
 
 from planner.agenda import Agenda, Pick, Snapshot, agenda_clashes
 from planner.clashes import Clash
+from planner.days import with_day_change
 from planner.errors import ExportError, ZoneError
 from planner.export.html import to_html
 from planner.model import PersonalEvent, Program
@@ -97,6 +98,9 @@ def blocks(root: Element) -> dict[str, Element]:
 
 def columns(root: Element) -> dict[str, Element]:
     return {node.attrs["data-room"]: node for node in root.walk() if "data-room" in node.attrs}
+
+
+CALENDAR_DATES = time(0, 0)
 
 
 def program_named(name: str) -> Program:
@@ -342,7 +346,8 @@ def test_times_are_shown_in_the_chosen_zone_half_hour_offset(tiny):
 
 
 def test_mlsys_day_in_berlin_splits_at_berlin_midnight():
-    program = load("mlsys2022")
+    # Calendar dates (a day change at 00:00); by default 00:09 is Tuesday's night.
+    program = with_day_change(load("mlsys2022"), CALENDAR_DATES)
     root = parse(
         render(program, agenda_with(program, ["virtualflow", "deeppool"]), zone="Europe/Berlin")
     )
@@ -380,7 +385,8 @@ def test_hours_with_lord_howe_half_hour_dst():
 
 
 def test_a_session_across_midnight_keeps_each_talk_on_its_own_day():
-    program = program_named("session_across_midnight.json")
+    # Calendar dates (a day change at 00:00); by default the whole session is one night's.
+    program = with_day_change(program_named("session_across_midnight.json"), CALENDAR_DATES)
     root = parse(render(program, Agenda(program_id=program.id), show_all=True))
     found = blocks(root)
     days = [node for node in root.walk() if node.tag == "section" and "day" in node.classes]

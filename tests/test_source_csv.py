@@ -152,14 +152,14 @@ def test_a_bad_row_is_named() -> None:
 
 def test_repeated_ids_get_a_suffix_and_unknown_columns_a_note() -> None:
     program = csv_program(
-        "Title,Start,End,Room,Track\n"
+        "Title,Start,End,Room,Level\n"  # track is a known column since format version 2
         "Same,2024-06-10T10:00+02:00,2024-06-10T10:30+02:00,A,x\n"
         "Same,2024-06-10T11:00+02:00,2024-06-10T11:30+02:00,B,y\n",
         "Europe/Paris",
     )
     assert [(item.id, item.room) for item in program.items] == [("same", "A"), ("same-2", "B")]
     assert program.notes == [
-        "ignored the column track",
+        "ignored the column level",
         "id 'same' is repeated (row 3); renamed it 'same-2'",
     ]
 
@@ -264,7 +264,13 @@ def test_an_abstract_longer_than_pythons_csv_cell_limit_loads() -> None:
 
 def test_cli_talks_with_program_tz() -> None:
     result = run(
-        "--program", fixture("csv_naive_times.csv"), "--program-tz", "Europe/Berlin", "talks"
+        "--program",
+        fixture("csv_naive_times.csv"),
+        "--program-tz",
+        "Europe/Berlin",
+        "--day-change",  # calendar dates: the 01:30 breakfast opens Sunday
+        "00:00",
+        "talks",
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [

@@ -95,8 +95,8 @@ def test_persons_types_and_urls() -> None:
         [],
         [],
     ]
-    # Keynote -> keynote, lecture -> talk, Workshop -> tutorial, a type no rule knows -> other
-    assert [item.kind for item in items] == ["keynote", "talk", "tutorial", "other"]
+    # Keynote -> keynote, lecture -> talk, Workshop -> tutorial, Podium discussion -> talk
+    assert [item.kind for item in items] == ["keynote", "talk", "tutorial", "talk"]
     assert items[0].url == "https://in.pycon.org/2024/talk/101/"
     assert items[1].url is None
     assert items[0].abstract == "Welcome to the conference."
@@ -180,7 +180,7 @@ def test_pentabarf_day_change_and_numeric_ids() -> None:
     assert program.id == "frab_pentabarf_day_change"  # no acronym: the file name
     assert (program.name, program.venue) == ("FOSS Weekend", "ULB Solbosch")
     assert [(item.id, item.kind, item.start, item.speakers) for item in program.items] == [
-        ("5001", "other", at("2025-02-01T09:30:00+01:00"), ["Organiser Team"]),
+        ("5001", "talk", at("2025-02-01T09:30:00+01:00"), ["Organiser Team"]),  # maintrack
         # before the 04:00 day change: the next calendar date
         ("5002", "social", at("2025-02-02T01:00:00+01:00"), []),
     ]

@@ -101,6 +101,11 @@ header p { margin: .15rem 0; color: #3f4c59; }
   z-index: 10; overflow: visible; box-shadow: 0 2px 10px rgba(0, 0, 0, .35); }
 .block:not(.container):hover > * { overflow: visible; max-height: none;
   -webkit-line-clamp: unset; }
+.tracked { padding-left: 9px;
+  background-image: linear-gradient(90deg, var(--tc) 0 5px, transparent 5px); }
+.container.tracked { padding-left: 0; }
+.container.tracked > .band { padding-left: 9px;
+  background-image: linear-gradient(90deg, var(--tc) 0 5px, transparent 5px); }
 ul.plain { padding-left: 1.2rem; }
 .clashes li { color: #8a0000; }
 details { margin: .3rem 0; }
@@ -142,6 +147,19 @@ LEGEND = (
     '<li><span class="sw estimated"></span>~ estimated time</li>'
     "</ul>"
 )
+
+
+# Track stripes: colours told apart by most eyes and in print; none is the clash red. A
+# program with more tracks than colours repeats them (the legend and each block's tooltip
+# name the track).
+TRACK_COLOURS = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948",
+    "#9c755f", "#ff9da7", "#1b9e77", "#a0cbe8", "#8cd17d", "#bab0ac",
+)  # fmt: skip
+
+
+def track_colour(place: int) -> str:
+    return TRACK_COLOURS[place % len(TRACK_COLOURS)]
 
 
 def to_html(
@@ -215,8 +233,18 @@ def _header(table: Timetable) -> str:
         f"Exported {exported:%Y-%m-%d %H:%M} (UTC{timezones.format_offset(exported)}).</p>\n"
         f"<p>{_count(table.pick_count, 'pick')}, {_count(table.event_count, 'personal event')}, "
         f"{_count(clashes, 'clash', 'clashes')}. {scope}</p>\n"
-        f"{_size_hint(table)}{LEGEND}\n</header>"
+        f"{_size_hint(table)}{LEGEND}{_track_legend(table.tracks)}\n</header>"
     )
+
+
+def _track_legend(tracks: list[tuple[str, int]]) -> str:
+    if not tracks:
+        return ""
+    entries = "".join(
+        f'<li><span class="sw" style="background:{track_colour(place)}"></span>{_text(name)}</li>'
+        for name, place in tracks
+    )
+    return f'\n<ul class="legend tracks" aria-label="tracks">{entries}</ul>'
 
 
 # A page of more items than this is tens of MB, slow to open and to print; it says how to cut it.
@@ -276,6 +304,8 @@ def _block(block: Block, print_px_per_minute: float) -> str:
     lines = [f"--{part}:{count}" for part, count in on_screen.items()]
     lines += [f"--p{part}:{count}" for part, count in on_paper.items()]
     place = f"--top:{block.top};--len:{block.length};--lane:{block.lane};--lanes:{block.lanes}"
+    if block.track_colour is not None:
+        lines.append(f"--tc:{track_colour(block.track_colour)}")
     style = ";".join([place, *lines])
     opening = (
         f'<div class="{_classes(block)}" style="{style}" data-id="{_text(block.id)}" '
@@ -311,6 +341,7 @@ def _classes(block: Block) -> str:
         "mine": block.kind == timetable.PERSONAL_KIND,
         "estimated": block.estimated,
         "clash": bool(block.clashes),
+        "tracked": block.track_colour is not None,
     }
     return " ".join(["block", f"kind-{block.kind}", *(name for name, on in flags.items() if on)])
 
@@ -363,6 +394,8 @@ def _clash_note(note: ClashNote) -> str:
 
 def _tooltip(block: Block) -> str:
     lines = [block.title, _span(block.start, block.end)]
+    if block.track:
+        lines.append(f"track: {block.track}")
     if block.place:
         lines.append(block.place)
     if block.speakers:
@@ -429,7 +462,7 @@ def _detail(entry: Listed, zone: str) -> str:
     if item.start is not None and item.end is not None:
         start = timezones.to_zone(item.start, zone)
         when = f"{start:%a %d %b} {_span(start, timezones.to_zone(item.end, zone))}"
-    facts = [when, item.room or "room not given", _speakers(tuple(item.speakers))]
+    facts = [when, item.room or "room not given", item.track, _speakers(tuple(item.speakers))]
     summary = " · ".join(_text(fact) for fact in facts if fact)
     return (
         f'<details id="{entry.anchor}"><summary><strong>{_text(item.title)}</strong>'

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from planner import timezones
 from planner.agenda import Agenda
+from planner.days import ConferenceDays
 from planner.model import Item, PersonalEvent, Program, sort_key
 
 ROOM_NOT_GIVEN = "Room not given"
@@ -63,6 +64,8 @@ class Block:
     context: str | None  # the session around a pick shown without it
     clashes: tuple[ClashNote, ...]
     anchor: str | None = None  # id of the item's entry in the details list
+    track: str | None = None
+    track_colour: int | None = None  # the track's place in the program's sorted tracks
     lane: int = 0
     lanes: int = 1
     children: list[Block] = field(default_factory=list)
@@ -108,6 +111,9 @@ class Timetable:
     clash_lines: list[str]
     item_count: int = 0  # program items on the page
     filtered: bool = False  # narrowed to some days or rooms (export --day / --room)
+    # The tracks of the items on the page, each with its place in the program's sorted
+    # tracks: a track keeps its colour on every page of one program.
+    tracks: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -122,6 +128,8 @@ class _Context:
     shown: set[str]
     notes: dict[str, list[ClashNote]]
     anchors: dict[str, str]
+    days: ConferenceDays
+    track_colours: dict[str, int]
 
 
 def build(
@@ -156,6 +164,8 @@ def build(
         shown={item.id for item in shown},
         notes=_clash_notes(clashes, titles),
         anchors=anchors,
+        days=ConferenceDays(program, zone),
+        track_colours=track_colours(program),
     )
     timed = [item for item in shown if item.announced]
     return Timetable(
@@ -172,7 +182,19 @@ def build(
         clash_lines=[_clash_line(clash, titles) for clash in clashes],
         item_count=len(shown),
         filtered=only is not None,
+        tracks=_page_tracks(context, shown),
     )
+
+
+def track_colours(program: Program) -> dict[str, int]:
+    """Each track of the program and its place among them, sorted in any case."""
+    names = sorted({item.track for item in program.items if item.track}, key=str.casefold)
+    return {name: place for place, name in enumerate(names)}
+
+
+def _page_tracks(context: _Context, shown: list[Item]) -> list[tuple[str, int]]:
+    names = {item.track for item in shown if item.track}
+    return sorted(((name, context.track_colours[name]) for name in names), key=lambda p: p[1])
 
 
 def _shown_items(program: Program, pick_ids: frozenset[str], show_all: bool) -> list[Item]:
@@ -225,15 +247,14 @@ def _listed(context: _Context, item: Item) -> Listed:
 
 
 def _days(context: _Context, timed: list[Item], events: list[PersonalEvent]) -> list[Day]:
-    """One grid per local date in the display zone; an item belongs to the day it starts on."""
-    dates = {timezones.local_date(item.start, context.zone) for item in timed}  # type: ignore[arg-type]
-    dates.update(timezones.local_date(event.start, context.zone) for event in events)
-    days = []
-    for day in sorted(dates):
-        items = [i for i in timed if timezones.local_date(i.start, context.zone) == day]  # type: ignore[arg-type]
-        day_events = [e for e in events if timezones.local_date(e.start, context.zone) == day]
-        days.append(_day(context, day, items, day_events))
-    return days
+    """One grid per conference day (planner/days.py), the day its items and events start on."""
+    day_of = context.days.day_of
+    by_day: dict[date, tuple[list[Item], list[PersonalEvent]]] = {}
+    for item in timed:
+        by_day.setdefault(day_of(item.start), ([], []))[0].append(item)  # type: ignore[arg-type]
+    for event in events:
+        by_day.setdefault(day_of(event.start), ([], []))[1].append(event)
+    return [_day(context, day, *by_day[day]) for day in sorted(by_day)]
 
 
 def _day(context: _Context, day: date, items: list[Item], events: list[PersonalEvent]) -> Day:
@@ -262,7 +283,7 @@ def _nests(context: _Context, item: Item, day: date) -> bool:
         parent is not None
         and parent.id in context.shown
         and parent.start is not None
-        and timezones.local_date(parent.start, context.zone) == day
+        and context.days.day_of(parent.start) == day
     )
 
 
@@ -331,6 +352,8 @@ def _item_block(
         context=parent.title if parent is not None and not _nests(context, item, day) else None,
         clashes=tuple(context.notes.get(item.id, ())),
         anchor=context.anchors.get(item.id),
+        track=item.track,
+        track_colour=context.track_colours.get(item.track) if item.track else None,
     )
     children = [_item_block(context, child, item.start, item.room, day) for child in nested]  # type: ignore[arg-type]
     block.children = _in_lanes(children)

@@ -26,6 +26,8 @@ def parse(data: bytes, context: SourceContext) -> Program:
     days = _member(conference, "days", list, "schedule.conference")
     zone_name = _optional_text(conference, "time_zone_name", "schedule.conference")
     builder = ScheduleBuilder(context, zone_name, "time_zone_name")
+    day_change = conference.get("day_change")  # frab's JSON export may give one
+    builder.set_day_change(day_change if isinstance(day_change, str) else None)
     for room in conference.get("rooms") or []:
         if isinstance(room, dict) and isinstance(room.get("name"), str):
             builder.add_room(room["name"].strip())
@@ -105,6 +107,8 @@ def _event(event: Any, frame: DayFrame, room_name: str, where: str) -> Event:
         room=room_name or texts.get("room"),
         day=frame,
         where=where,
+        track=event.get("track"),
+        language=event.get("language"),
     )
 
 

@@ -129,17 +129,30 @@ def program_id(*candidates: str | None) -> str:
     return "program"
 
 
-# First match wins, so "Invited Talk" is a keynote and "Poster session" a poster.
+# First match wins, so "Invited Talk" is a keynote and "Poster session" a poster. The words
+# include frab's and pretalx's types (lecture, podium, lightning_talk, workshop, meeting,
+# concert, djset, performance, film) and FOSDEM's (maintrack, devroom, lightningtalk): a panel
+# on a stage is listed as a talk, an evening's show as social.
 _KIND_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"keynote", "keynotes", "plenary", "invited"}), "keynote"),
     (frozenset({"tutorial", "tutorials", "workshop", "workshops", "hands"}), "tutorial"),
     (frozenset({"poster", "posters"}), "poster"),
     (frozenset({"break", "lunch", "coffee", "pause", "breakfast"}), "break"),
     (frozenset({"registration", "checkin"}), "registration"),
-    (frozenset({"social", "party", "reception", "dinner", "meetup"}), "social"),
+    (
+        frozenset(
+            {"social", "party", "reception", "dinner", "meetup", "meeting"}
+            | {"concert", "djset", "dj", "performance", "film", "screening"}
+        ),
+        "social",
+    ),
     (frozenset({"session", "sessions"}), "session"),
     (frozenset({"paper", "papers"}), "paper"),
-    (frozenset({"talk", "talks", "lecture", "lightning", "presentation", "short"}), "talk"),
+    (
+        frozenset({"talk", "talks", "lecture", "lightning", "presentation", "short"})
+        | {"podium", "panel", "discussion", "maintrack", "devroom", "lightningtalk"},
+        "talk",
+    ),
 )
 _WORD = re.compile(r"[a-z]+")
 

@@ -1,7 +1,8 @@
 """CSV for hand-made programs (README "CSV programs").
 
 The first row names the columns: ``title,start,end,room`` are required (a room cell may be
-empty), ``id,kind,speakers,abstract,session,url`` optional, in any order and any case.
+empty), ``id,kind,speakers,abstract,session,url,track,language`` optional, in any order and
+any case.
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 - ``start``/``end``: ISO 8601 (``2024-06-10T10:00+02:00``, or ``2024-06-10 10:00`` with
@@ -31,7 +32,7 @@ from planner.sources.common import IdAllocator, clean_id, program_id, title_id
 from planner.text import html_to_text, slugify
 
 REQUIRED = ("title", "start", "end", "room")
-OPTIONAL = ("id", "kind", "speakers", "abstract", "session", "url")
+OPTIONAL = ("id", "kind", "speakers", "abstract", "session", "url", "track", "language")
 _CLOCK_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 
 
@@ -144,6 +145,8 @@ def _item(row: Row, zone: str | None, ids: IdAllocator, notes: list[str]) -> Ite
         end=end,
         room=cells.get("room") or None,
         url=cells.get("url") or None,
+        track=" ".join(cells.get("track", "").split()) or None,
+        language=cells.get("language") or None,
     )
     return row.item
 

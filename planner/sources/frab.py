@@ -117,6 +117,7 @@ class _ScheduleReader:
         self.builder = ScheduleBuilder(
             self.context, self.header.get("time_zone_name"), "time_zone_name"
         )
+        self.builder.set_day_change(self.header.get("day_change"))
         for day in self.early_days:
             self._read_day(day)
         self.early_days.clear()
@@ -225,6 +226,8 @@ def _event(event: ET.Element, frame: DayFrame, room_name: str, where: str) -> Ev
         room=room_name or texts.get("room"),
         day=frame,
         where=where,
+        track=texts.get("track"),
+        language=texts.get("language"),
     )
 
 

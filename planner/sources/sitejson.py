@@ -2,7 +2,7 @@
 
 Shape: ``{count, next, previous, results: [...]}``; each result has ``id``, ``uid``,
 ``name``, ``authors[{fullname, institution}]``, ``abstract``, ``session``, ``eventtype``,
-``room_name``, ``starttime``/``endtime`` (ISO 8601 with offset, or null), ``poster_position``,
+``room_name``, ``topic`` (the track), ``starttime``/``endtime`` (ISO 8601 with offset, or null), ``poster_position``,
 ``virtualsite_url`` and sometimes ``related_events_ids``.
 
 A paper presented both as an oral and as a poster is two results with distinct ``id`` and
@@ -123,6 +123,8 @@ def _read_result(
         url=_text(raw, "virtualsite_url", where) or None,
         estimated=estimated,
         note=_note(raw, estimated, where),
+        # The paper's topic is its track; a site that gives none has at least the session.
+        track=_text(raw, "topic", where) or _text(raw, "session", where) or None,
     )
     related = raw.get("related_events_ids") or []
     if not isinstance(related, list):

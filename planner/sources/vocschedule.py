@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -26,6 +27,8 @@ from planner.text import html_to_text
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _ONE_DAY = timedelta(days=1)
+# A schedule day longer than this is a broken bound, not a day: its items use the day change.
+_LONGEST_DAY = timedelta(hours=36)
 # A program has few distinct durations and start times but may have 20,000 events.
 _duration = lru_cache(maxsize=1024)(parse_duration)
 
@@ -66,6 +69,8 @@ class Event:
     room: str | None
     day: DayFrame
     where: str  # where the event sits, for messages about events without a number
+    track: object = None  # the file's track and language: used when they are text
+    language: object = None
 
     @property
     def label(self) -> str:
@@ -110,6 +115,8 @@ class ScheduleBuilder:
         self._ids = IdAllocator(self.notes)
         self._rooms: dict[str, None] = {}
         self._items: list[dict] = []
+        self._days: list[dict] = []  # the days that give the instants they run between
+        self._day_change: time | None = None
         # Programs repeat the same few start times thousands of times: each is read once.
         self._readings: dict[tuple[str, str | None], _Reading] = {}
         self._localized: dict[datetime, tuple[datetime, str | None]] = {}
@@ -155,6 +162,7 @@ class ScheduleBuilder:
         conference-wide "the day changes at 04:00") applies when the day gives no instants."""
         try:
             frame = self._day_frame(day_text, start_text, end_text)
+            self._keep_day(frame.date, start_text, end_text)
             if frame.begins is None and day_change and day_change.strip():
                 change = _parse_clock(day_change, "day_change")[0]
                 if change != time(0):
@@ -174,6 +182,33 @@ class ScheduleBuilder:
         if last_local.date() > day:
             return DayFrame(day, first_local.time(), last_local.time())
         return DayFrame(day)
+
+    def _keep_day(self, day: date | None, start_text: str | None, end_text: str | None) -> None:
+        """Remember a day that names the instants it runs between (it decides which day its
+        items are listed under); a day whose bounds say nothing usable is passed over."""
+        if day is None or not (start_text and end_text):
+            return
+        start, end = self._day_instant(start_text), self._day_instant(end_text)
+        if start is None or end is None or not start < end <= start + _LONGEST_DAY:
+            return
+        if timezones.in_supported_years(start) and timezones.in_supported_years(end):
+            self._days.append({"date": day, "start": start, "end": end})
+
+    def _day_instant(self, text: str) -> datetime | None:
+        value = _parse_iso(text)
+        if value.tzinfo is not None:
+            return value
+        if self.zone is None or not timezones.in_supported_years(value):
+            return None
+        return timezones.localize(value, self.zone)[0]
+
+    def set_day_change(self, text: str | None) -> None:
+        """The file's conference-wide day change (Pentabarf's ``<day_change>04:00:00``);
+        one that does not read as a time is left to the day rule's default."""
+        if text and text.strip():
+            with suppress(ProgramError):
+                change, next_day = _parse_clock(text, "day_change")
+                self._day_change = None if next_day else change
 
     def add_room(self, name: str | None) -> None:
         if name:
@@ -214,6 +249,8 @@ class ScheduleBuilder:
             "url": (texts.get("url") or "").strip() or None,
             "estimated": estimated_note is not None,
             "note": estimated_note,
+            "track": _label(event.track),
+            "language": _label(event.language),
         }
 
     def _start_of(
@@ -350,6 +387,8 @@ class ScheduleBuilder:
                 "rooms": [{"name": room} for room in self._rooms],
                 "items": self._items,
                 "notes": notes,
+                "days": self._days,
+                "day_change": self._day_change,
             }
         )
 
@@ -369,6 +408,14 @@ def _example(event: Event) -> str:
 
 def _events(count: int) -> str:
     return "1 event" if count == 1 else f"{count} events"
+
+
+def _label(value: object) -> str | None:
+    """A track or language as the file writes it; anything but text (pretalx may write an
+    object) is no label rather than an error: neither is needed to plan."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
 
 
 def _abstract(texts: Mapping[str, str | None]) -> str:

@@ -95,10 +95,11 @@ def find_items(
 ) -> list[Item]:
     """The items ``planner talks`` lists for these filters, in its order."""
     from planner.model import check_kind
-    from planner.query import filter_items
+    from planner.query import Wanted, filter_items
 
     kind = check_kind(kind) if kind else None
-    return filter_items(served.program, zone=zone, day=day, room=room, kind=kind, search=search)
+    wanted = Wanted(day=day, room=room, kind=kind, search=search)
+    return filter_items(served.program, wanted, zone=zone)
 
 
 def present_item(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class Event:
     abstract: str = ""
     room: str | None = None
     url: str | None = None
-    categories: str = ""
+    categories: tuple[str, ...] = ()
     end: When | None = None
     duration: timedelta | None = None
     rules: list[dict[str, Any]] = field(default_factory=list)
@@ -246,14 +246,24 @@ def _text(component: Any, key: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _categories(component: Any) -> str:
+def _categories(component: Any) -> tuple[str, ...]:
     value = component.get("CATEGORIES")
     values = value if isinstance(value, list) else [value] if value is not None else []
     words: list[str] = []
     for entry in values:
         cats = getattr(entry, "cats", None)
         words.extend(str(cat) for cat in cats) if cats is not None else words.append(str(entry))
-    return " ".join(words)
+    return tuple(cleaned for word in words if (cleaned := " ".join(word.split())))
+
+
+def _kind_and_track(categories: tuple[str, ...], default: str) -> tuple[str, str | None]:
+    """The kind the CATEGORIES name, and the track where that is clear: the one category
+    that names no kind ("Security" beside "Lecture"). Several such, and none is the track."""
+    unknown = [c for c in categories if kind_from_label(c) == "other" and c.casefold() != "other"]
+    track = unknown[0] if len(unknown) == 1 else None
+    if track is not None and len(categories) == 1:
+        return default, track  # a track alone says nothing of the kind
+    return kind_from_label(" ".join(categories), default=default), track
 
 
 def _property(component: Any, key: str, where: str) -> Any:
@@ -433,7 +443,7 @@ class _Builder:
         return found
 
     def _item(self, event: Event, span: Span | None, wanted: str) -> Item:
-        kind = kind_from_label(
+        kind, track = _kind_and_track(
             event.categories, default="other" if span and span.all_day else "talk"
         )
         note = "all-day event" if span and span.all_day else None
@@ -450,6 +460,7 @@ class _Builder:
             room=event.room,
             url=event.url,
             note=note,
+            track=track,
         )
 
     def _base_id(self, event: Event) -> str:
