@@ -38,11 +38,12 @@ RANKED_FIELDS: tuple[tuple[str, float], ...] = (
 K1 = 1.2
 B = 0.75
 # Like-queries leave these out: they say nothing about what an item is about.
-STOP_WORDS = frozenset(
+_STOP_TEXT = (
     "a an and are as at be by for from has have in is it its of on or that the this to was "
     "were will with we our us you your they their them how what which who why not can do "
-    "does into over under than then there these those such via using use new based".split()
+    "does into over under than then there these those such via using use new based"
 )
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Fields a like-query leaves out: every talk shares the word "talk".
 LIKE_SKIPS = frozenset({"kind"})
 # The liked items' words that explain a match: at most this many per item, strongest first.
@@ -103,7 +104,8 @@ def rank(program: Program, interests: Sequence[str] = (), like: Sequence[str] = 
     for item_id in dict.fromkeys(liked):
         _add_likeness(corpus, corpus.index[item_id], scores, matched)
     own = {
-        item.id: Ranked(item.id, s, tuple(m)) for item, s, m in zip(corpus.items, scores, matched)
+        item.id: Ranked(item.id, s, tuple(m))
+        for item, s, m in zip(corpus.items, scores, matched, strict=True)
     }
     return sorted(_container_values(program, own), key=_order(program))
 
@@ -172,7 +174,8 @@ class _Corpus:
         self.counts = [[Counter(words) for words in fields] for fields in self.words]
         weights = [weight for _, weight in RANKED_FIELDS]
         self.lengths = [
-            sum(w * len(words) for w, words in zip(weights, fields)) for fields in self.words
+            sum(w * len(words) for w, words in zip(weights, fields, strict=True))
+            for fields in self.words
         ]
         self.average_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
         self._weights = weights
@@ -217,7 +220,7 @@ class _Corpus:
     def term_counts(self, index: int) -> dict[str, float]:
         """The weighted count of each stem in one item (a like-query)."""
         found: dict[str, float] = {}
-        for (name, weight), counts in zip(RANKED_FIELDS, self.counts[index]):
+        for (name, weight), counts in zip(RANKED_FIELDS, self.counts[index], strict=True):
             if name in LIKE_SKIPS:
                 continue
             for word, count in counts.items():
@@ -251,7 +254,9 @@ class _Corpus:
         for index in holding:
             fields = self.counts[index]
             tf = 0.0
-            for field_number, (weight, counts) in enumerate(zip(self._weights, fields)):
+            for field_number, (weight, counts) in enumerate(
+                zip(self._weights, fields, strict=True)
+            ):
                 if len(stems) == 1:
                     tf += weight * sum(counts[word] for word in forms[0] if word in counts)
                 elif all(any(word in counts for word in form) for form in forms):
