@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from planner.model import Item, Program
 
@@ -50,6 +52,9 @@ LIKE_SKIPS = frozenset({"kind"})
 MAX_LIKE_WORDS = 5
 
 _WORD = re.compile(r"\w+")
+# Between two fields in the searched text: word characters that no case-folded text holds, so
+# neither a word nor a phrase match runs from one field into the next.
+_SEPARATOR = "\n\0SEP\0\n"
 _QUOTED = re.compile(r'"([^"]*)"')
 
 
@@ -101,8 +106,8 @@ def rank(program: Program, interests: Sequence[str] = (), like: Sequence[str] = 
         for index, value in corpus.bm25(query.stems).items():
             scores[index] += value
             matched[index].append(query.text)
-    for item_id in dict.fromkeys(liked):
-        _add_likeness(corpus, corpus.index[item_id], scores, matched)
+    if liked:
+        _add_likeness(corpus, [corpus.index[i] for i in dict.fromkeys(liked)], scores, matched)
     own = {
         item.id: Ranked(item.id, s, tuple(m))
         for item, s, m in zip(corpus.items, scores, matched, strict=True)
@@ -111,25 +116,29 @@ def rank(program: Program, interests: Sequence[str] = (), like: Sequence[str] = 
 
 
 def _add_likeness(
-    corpus: _Corpus, liked: int, scores: list[float], matched: list[list[str]]
+    corpus: _Corpus, liked: list[int], scores: list[float], matched: list[list[str]]
 ) -> None:
-    corpus.postings()
     stop = {corpus.stem(word) for word in STOP_WORDS}
-    terms = {t: w for t, w in corpus.term_counts(liked).items() if t not in stop}
-    per_term = {term: corpus.bm25((term,)) for term in terms}
-    itself = sum(weight * per_term[term].get(liked, 0.0) for term, weight in terms.items())
-    if itself <= 0:
-        return
-    scale = corpus.rare_word_idf() / itself
-    contributions: dict[int, list[tuple[float, str]]] = {}
-    for term, weight in terms.items():
-        for index, value in per_term[term].items():
-            contributions.setdefault(index, []).append((weight * value, term))
-    for index, found in contributions.items():
-        scores[index] += scale * sum(value for value, _ in found)
-        strongest = sorted(found, key=lambda pair: (-pair[0], pair[1]))[:MAX_LIKE_WORDS]
-        words = [corpus.surface(term) for _, term in strongest]
-        matched[index].extend(word for word in words if word not in matched[index])
+    queries = [
+        {t: w for t, w in corpus.term_counts(index).items() if t not in stop and len(t) > 1}
+        for index in liked
+    ]
+    per_term = corpus.bm25_indexed(set().union(*queries))
+    for index, terms in zip(liked, queries, strict=True):
+        itself = sum(weight * per_term.get(t, {}).get(index, 0.0) for t, weight in terms.items())
+        if itself <= 0:
+            continue
+        scale = corpus.rare_word_idf() / itself
+        for term, weight in terms.items():
+            for other, value in per_term.get(term, {}).items():
+                scores[other] += scale * weight * value
+        # The words that explain a match: the query's strongest words the item holds.
+        strongest = sorted(terms, key=lambda t: (-terms[t] * corpus.idf_of(per_term, t), t))
+        for other in {other for t in terms for other in per_term.get(t, {})}:
+            held = (t for t in strongest if other in per_term.get(t, {}))
+            words = list(islice(held, MAX_LIKE_WORDS))
+            shown = [corpus.surface(t) for t in words]
+            matched[other].extend(word for word in shown if word not in matched[other])
 
 
 def _container_values(program: Program, own: dict[str, Ranked]) -> list[Ranked]:
@@ -159,120 +168,195 @@ def _order(program: Program) -> Callable[[Ranked], tuple]:
 
 
 class _Corpus:
-    """The timed items as bags of stemmed words per field, with BM25 statistics."""
+    """The timed items' fields as one case-folded text, searched with regular expressions.
+
+    A word or phrase is found by one scan of the whole text (C speed) and each match is told
+    to its item and field by its offset, so ranking never loops over every word in Python.
+    """
 
     def __init__(self, program: Program) -> None:
-        self.stem = self._stem = _stemmer()
+        self.stem = _stemmer()
         by_id = program.item_map()
         self.items = [item for item in program.items if item.start is not None]
         self.index = {item.id: n for n, item in enumerate(self.items)}
-        # Per item and field: the case-folded words (for phrases) and their counts.
-        self.words = [
-            [_WORD.findall(text.casefold()) for text in _field_texts(item, by_id)]
-            for item in self.items
-        ]
-        self.counts = [[Counter(words) for words in fields] for fields in self.words]
-        weights = [weight for _, weight in RANKED_FIELDS]
+        self._weights = [weight for _, weight in RANKED_FIELDS]
+        texts = [text.casefold() for item in self.items for text in _field_texts(item, by_id)]
+        self._texts = texts
+        self._offsets = []
+        position = 0
+        for text in texts:
+            self._offsets.append(position)
+            position += len(text) + len(_SEPARATOR)
+        self._joined = _SEPARATOR.join(texts)
+        fields = len(RANKED_FIELDS)
+        # An item's length: its words, weighed like its fields.
         self.lengths = [
-            sum(w * len(words) for w, words in zip(weights, fields, strict=True))
-            for fields in self.words
+            sum(
+                weight * _word_count(text)
+                for weight, text in zip(
+                    self._weights, texts[n * fields : (n + 1) * fields], strict=True
+                )
+            )
+            for n in range(len(self.items))
         ]
         self.average_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
-        self._weights = weights
-        self._by_letter: dict[str, set[str]] | None = None  # first letter -> words
-        self._forms: dict[str, set[str]] = {}  # stem -> the words that have it
-        self._postings: dict[str, set[int]] | None = None  # word -> items holding it
+        self._forms: dict[str, set[str]] = {}  # stem -> the program's words that have it
+        self._counts: list[Counter[str]] | None = None  # per field: word -> count
+        self._vocabulary: set[str] | None = None
 
     def surface(self, stem: str) -> str:
         """The shortest word seen for a stem: what the attendee reads as a match."""
-        return min(self.forms(stem) or {stem}, key=lambda word: (len(word), word))
-
-    def forms(self, stem: str) -> set[str]:
-        """The words of the program that have this stem.
-
-        Only words with the stem's first letter are stemmed (Snowball keeps the first letter),
-        so a query stems a small part of the program's words, not all of them.
-        """
-        if self._by_letter is None:
-            by_letter: dict[str, set[str]] = {}
-            for fields in self.counts:
-                for counts in fields:
-                    for word in counts:
-                        by_letter.setdefault(word[0], set()).add(word)
-            self._by_letter = by_letter
-        if stem not in self._forms:
-            self._forms[stem] = {
-                word for word in self._by_letter.get(stem[:1], ()) if self._stem(word) == stem
-            }
-        return self._forms[stem]
-
-    def postings(self) -> dict[str, set[int]]:
-        """Word -> the items holding it: a like-query asks for many words at once."""
-        if self._postings is None:
-            postings: dict[str, set[int]] = {}
-            for index, fields in enumerate(self.counts):
-                for counts in fields:
-                    for word in counts:
-                        postings.setdefault(word, set()).add(index)
-            self._postings = postings
-        return self._postings
+        return min(self._forms.get(stem) or {stem}, key=lambda word: (len(word), word))
 
     def term_counts(self, index: int) -> dict[str, float]:
         """The weighted count of each stem in one item (a like-query)."""
         found: dict[str, float] = {}
-        for (name, weight), counts in zip(RANKED_FIELDS, self.counts[index], strict=True):
+        fields = len(RANKED_FIELDS)
+        texts = self._texts[index * fields : (index + 1) * fields]
+        for (name, weight), text in zip(RANKED_FIELDS, texts, strict=True):
             if name in LIKE_SKIPS:
                 continue
-            for word, count in counts.items():
-                stem = self._stem(word)
-                found[stem] = found.get(stem, 0.0) + weight * count
+            for word in _WORD.findall(text):
+                stem = self.stem(word)
+                found[stem] = found.get(stem, 0.0) + weight
         return found
+
+    def idf_of(self, per_term: dict[str, dict[int, float]], term: str) -> float:
+        return _idf(len(self.items), len(per_term.get(term, {})))
 
     def rare_word_idf(self) -> float:
         return _idf(len(self.items), 1)
 
     def bm25(self, stems: tuple[str, ...]) -> dict[int, float]:
         """Item index -> BM25 score of one word or phrase (items where it occurs)."""
-        frequencies = self._frequencies(stems)
+        if len(stems) == 1:
+            return self.bm25_words({stems[0]}).get(stems[0], {})
+        forms = self._forms_of(set(stems))
+        groups = [
+            sorted((w for w, s in forms.items() if s == stem), key=len, reverse=True)
+            for stem in stems
+        ]
+        if not all(groups):
+            return {}
+        pattern = r"\W+".join("(?:" + "|".join(map(re.escape, group)) + ")" for group in groups)
+        return self._scored(self._frequencies(re.compile(rf"{pattern}(?!\w)")))
+
+    def bm25_words(self, stems: set[str]) -> dict[str, dict[int, float]]:
+        """Stem -> item index -> BM25 score, for many single words in one scan."""
+        forms = self._forms_of(stems)
+        if not forms:
+            return {}
+        pattern = re.compile(rf"(?:{_alternatives(forms)})(?!\w)")
+        per_stem: dict[str, dict[int, float]] = {}
+        fields = len(RANKED_FIELDS)
+        offsets, weights = self._offsets, self._weights
+        for match in self._word_starts(pattern):
+            segment = bisect_right(offsets, match.start()) - 1
+            index, field = divmod(segment, fields)
+            found = per_stem.setdefault(forms[match.group()], {})
+            found[index] = found.get(index, 0.0) + weights[field]
+        return {stem: self._scored(found) for stem, found in per_stem.items()}
+
+    def bm25_indexed(self, stems: set[str]) -> dict[str, dict[int, float]]:
+        """bm25_words for many words (a like-query): from each field's word counts, built once,
+        since a scan for a hundred words would match nearly every word of the program."""
+        counts = self._word_counts()
+        if self._vocabulary is None:
+            self._vocabulary = set().union(*counts)
+        prefixes = tuple({_PREFIX_EXCEPTIONS.get(stem, _kept_prefix(stem)) for stem in stems})
+        forms: dict[str, str] = {}
+        for word in self._vocabulary:
+            if word.startswith(prefixes):
+                stem = self.stem(word)
+                if stem in stems:
+                    forms[word] = stem
+                    self._forms.setdefault(stem, set()).add(word)
+        per_stem: dict[str, dict[int, float]] = {}
+        fields, weights = len(RANKED_FIELDS), self._weights
+        for segment, segment_counts in enumerate(counts):
+            index, field = divmod(segment, fields)
+            for word, count in segment_counts.items():
+                stem = forms.get(word)
+                if stem is not None:
+                    found = per_stem.setdefault(stem, {})
+                    found[index] = found.get(index, 0.0) + weights[field] * count
+        return {stem: self._scored(found) for stem, found in per_stem.items()}
+
+    def _word_counts(self) -> list[Counter[str]]:
+        if self._counts is None:
+            self._counts = [Counter(_WORD.findall(text)) for text in self._texts]
+        return self._counts
+
+    def _word_starts(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """The matches that start a word. (A look-behind in the pattern would do the same, but
+        makes Python's re try every position: 25 times slower on a big program.)"""
+        text = self._joined
+        for match in pattern.finditer(text):
+            start = match.start()
+            if start == 0 or not _is_word_character(text[start - 1]):
+                yield match
+
+    def _frequencies(self, pattern: re.Pattern[str]) -> dict[int, float]:
+        found: dict[int, float] = {}
+        fields = len(RANKED_FIELDS)
+        for match in self._word_starts(pattern):
+            index, field = divmod(bisect_right(self._offsets, match.start()) - 1, fields)
+            found[index] = found.get(index, 0.0) + self._weights[field]
+        return found
+
+    def _scored(self, frequencies: dict[int, float]) -> dict[int, float]:
         if not frequencies:
             return {}
         idf = _idf(len(self.items), len(frequencies))
         average = self.average_length or 1.0
+        lengths = self.lengths
         return {
-            index: idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[index] / average))
+            index: idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[index] / average))
             for index, tf in frequencies.items()
         }
 
-    def _frequencies(self, stems: tuple[str, ...]) -> dict[int, float]:
-        forms = [self.forms(stem) for stem in stems]
-        if not all(forms):
-            return {}
-        found: dict[int, float] = {}
-        holding: Iterable[int] = range(len(self.counts))
-        if self._postings is not None:
-            holding = sorted(set().union(*(self._postings.get(w, set()) for w in forms[0])))
-        for index in holding:
-            fields = self.counts[index]
-            tf = 0.0
-            for field_number, (weight, counts) in enumerate(
-                zip(self._weights, fields, strict=True)
-            ):
-                if len(stems) == 1:
-                    tf += weight * sum(counts[word] for word in forms[0] if word in counts)
-                elif all(any(word in counts for word in form) for form in forms):
-                    tf += weight * self._phrases(self.words[index][field_number], stems)
-            if tf > 0:
-                found[index] = tf
-        return found
+    def _forms_of(self, stems: set[str]) -> dict[str, str]:
+        """Word -> stem, for the program's words that have one of these stems.
 
-    def _phrases(self, words: list[str], stems: tuple[str, ...]) -> int:
-        stemmed = [self._stem(word) for word in words]
-        size = len(stems)
-        return sum(
-            1
-            for start in range(len(stemmed) - size + 1)
-            if tuple(stemmed[start : start + size]) == stems
-        )
+        Snowball changes at most the last two letters of what it keeps ("sparsity" ->
+        "sparsiti", "hoping" -> "hope"; checked on 150,000 words, where only "lying" -> "lie"
+        differs), so only words starting with the stem less two letters are stemmed: a small
+        part of the program's words, found in one scan.
+        """
+        missing = {stem for stem in stems if stem not in self._forms}
+        if missing:
+            prefixes = {_PREFIX_EXCEPTIONS.get(stem, _kept_prefix(stem)) for stem in missing}
+            pattern = re.compile(rf"(?:{_alternatives(prefixes)})\w*")
+            for stem in missing:
+                self._forms[stem] = set()
+            # Matches inside a word give words that never match at a word start: harmless.
+            for word in set(pattern.findall(self._joined)):
+                stem = self.stem(word)
+                if stem in missing:
+                    self._forms[stem].add(word)
+        return {word: stem for stem in stems for word in self._forms[stem]}
+
+
+def _word_count(text: str) -> int:
+    # Counted by the spaces between words: no list of words is built for a long abstract.
+    return text.count(" ") + text.count("\n") + 1 if text and not text.isspace() else 0
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what \w matches
+
+
+def _kept_prefix(stem: str) -> str:
+    """The start of the stem that every word with that stem begins with."""
+    return stem if len(stem) <= 2 else stem[: len(stem) - (1 if len(stem) == 3 else 2)]
+
+
+# Snowball's irregular words whose stem changes more than the last letters.
+_PREFIX_EXCEPTIONS = {"die": "d", "lie": "l", "tie": "t"}
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
 
 
 def _field_texts(item: Item, by_id: dict[str, Item]) -> list[str]:
