@@ -110,7 +110,7 @@ def main() -> int:
     frab = Path(f"{generate('frab-1500', 1875, 90)}.xml")
     site = site_json()
     missed = False
-    print(f"| figure | plan | talks | ratio | goal |\n|---|---|---|---|---|")
+    print("| figure | plan | talks | ratio | goal |\n|---|---|---|---|---|")
     for name, path, zone, like in (
         ("frab, 1,500 events, 90 rooms", frab, None, 0),
         ("frab, with --like of 3 talks", frab, None, 3),
@@ -121,7 +121,9 @@ def main() -> int:
         ratio = plan_time / talks_time
         missed |= ratio > GOAL
         verdict = "ok" if ratio <= GOAL else "missed"
-        print(f"| {name} | {plan_time:.3f} s | {talks_time:.3f} s | {ratio:.2f} | <= {GOAL} {verdict} |")
+        print(
+            f"| {name} | {plan_time:.3f} s | {talks_time:.3f} s | {ratio:.2f} | <= {GOAL} {verdict} |"
+        )
     return 1 if missed else 0
 
 

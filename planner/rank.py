@@ -21,7 +21,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -242,20 +242,15 @@ class _Corpus:
         return self._scored(self._frequencies(re.compile(rf"{pattern}(?!\w)")))
 
     def bm25_words(self, stems: set[str]) -> dict[str, dict[int, float]]:
-        """Stem -> item index -> BM25 score, for many single words in one scan."""
+        """Stem -> item index -> BM25 score, for single words (one scan per word)."""
         forms = self._forms_of(stems)
-        if not forms:
-            return {}
-        pattern = re.compile(rf"(?:{_alternatives(forms)})(?!\w)")
-        per_stem: dict[str, dict[int, float]] = {}
-        fields = len(RANKED_FIELDS)
-        offsets, weights = self._offsets, self._weights
-        for match in self._word_starts(pattern):
-            segment = bisect_right(offsets, match.start()) - 1
-            index, field = divmod(segment, fields)
-            found = per_stem.setdefault(forms[match.group()], {})
-            found[index] = found.get(index, 0.0) + weights[field]
-        return {stem: self._scored(found) for stem, found in per_stem.items()}
+        found: dict[str, dict[int, float]] = {}
+        for stem in stems:
+            words = [word for word, of in forms.items() if of == stem]
+            if words:
+                pattern = re.compile(rf"(?:{_alternatives(words)})(?!\w)")
+                found[stem] = self._scored(self._frequencies(pattern))
+        return {stem: scores for stem, scores in found.items() if scores}
 
     def bm25_indexed(self, stems: set[str]) -> dict[str, dict[int, float]]:
         """bm25_words for many words (a like-query): from each field's word counts, built once,
@@ -287,21 +282,22 @@ class _Corpus:
             self._counts = [Counter(_WORD.findall(text)) for text in self._texts]
         return self._counts
 
-    def _word_starts(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        """The matches that start a word. (A look-behind in the pattern would do the same, but
-        makes Python's re try every position: 25 times slower on a big program.)"""
-        text = self._joined
-        for match in pattern.finditer(text):
-            start = match.start()
-            if start == 0 or not _is_word_character(text[start - 1]):
-                yield match
-
     def _frequencies(self, pattern: re.Pattern[str]) -> dict[int, float]:
+        """Item index -> weighted count of the pattern's matches that start a word.
+
+        (A look-behind in the pattern would check the start, but makes Python's re try every
+        position: 25 times slower on a big program.) Matches are told to their field by offset.
+        """
+        text, offsets, weights = self._joined, self._offsets, self._weights
+        starts = [match.start() for match in pattern.finditer(text)]
+        at_word_start = [
+            s for s in starts if s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+        ]
         found: dict[int, float] = {}
         fields = len(RANKED_FIELDS)
-        for match in self._word_starts(pattern):
-            index, field = divmod(bisect_right(self._offsets, match.start()) - 1, fields)
-            found[index] = found.get(index, 0.0) + self._weights[field]
+        for segment, count in Counter(bisect_right(offsets, s) - 1 for s in at_word_start).items():
+            index, field = divmod(segment, fields)
+            found[index] = found.get(index, 0.0) + weights[field] * count
         return found
 
     def _scored(self, frequencies: dict[int, float]) -> dict[int, float]:
@@ -340,10 +336,6 @@ class _Corpus:
 def _word_count(text: str) -> int:
     # Counted by the spaces between words: no list of words is built for a long abstract.
     return text.count(" ") + text.count("\n") + 1 if text and not text.isspace() else 0
-
-
-def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"  # what \w matches
 
 
 def _kept_prefix(stem: str) -> str:
