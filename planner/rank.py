@@ -68,17 +68,17 @@ class Ranked:
 
 
 @dataclass(frozen=True)
-class _Query:
+class Interest:
     """One interest: a word or a phrase, as stems, with the text the attendee typed."""
 
     text: str
     stems: tuple[str, ...]
 
 
-def parse_interests(interests: Iterable[str]) -> list[_Query]:
+def parse_interests(interests: Iterable[str]) -> list[Interest]:
     """Free words and phrases: ``sparsity "gpu kernels"`` or the shell's ``'gpu kernels'``."""
     stem = _stemmer()
-    queries: list[_Query] = []
+    queries: list[Interest] = []
     for interest in interests:
         pieces = [(phrase, True) for phrase in _QUOTED.findall(interest)]
         rest = _QUOTED.sub(" ", interest)
@@ -87,7 +87,7 @@ def parse_interests(interests: Iterable[str]) -> list[_Query]:
         for text, _is_phrase in pieces:
             stems = tuple(stem(word) for word in _WORD.findall(text.casefold()))
             if stems and all(known.stems != stems for known in queries):
-                queries.append(_Query(" ".join(text.split()), stems))
+                queries.append(Interest(" ".join(text.split()), stems))
     return queries
 
 
