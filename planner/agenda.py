@@ -35,13 +35,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from planner import timezones
 from planner.errors import AgendaError, PlannerError
-from planner.files import write_atomic
+from planner.files import NotARegularFile, link_target, read_regular, write_atomic
 from planner.model import Item, Moment, PersonalEvent, Program, sort_key
 
 AGENDA_VERSION = 3
 DEFAULT_WALK_MINUTES = 5
 LOCK_TIMEOUT_SECONDS = 15.0
 EVENT_PREFIX = "my-"
+# One person's agenda is a few hundred KB even with every talk of a big program picked.
+MAX_AGENDA_BYTES = 64 * 1024 * 1024
 LEFT_AS_IS = "the file was left as it is; repair it or move it away to start a new agenda"
 
 
@@ -148,7 +150,7 @@ def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
 @contextmanager
 def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
     """Lock, read and yield the agenda; write it back atomically if the block changed it."""
-    path = Path(path)
+    path = link_target(Path(path))
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         agenda = stored.agenda.model_copy(deep=True)
@@ -162,7 +164,7 @@ Result = TypeVar("Result", bound="EditResult")
 
 def update_agenda(path: Path, program_id: str, operation: Callable[[Agenda], Result]) -> Result:
     """Apply a pure operation (Agenda -> EditResult) under the lock and save what it returns."""
-    path = Path(path)
+    path = link_target(Path(path))
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         result = operation(stored.agenda)
@@ -175,7 +177,7 @@ def write_agenda(path: Path, agenda: Agenda) -> None:
     """Replace the file atomically; callers hold the lock (edit_agenda, update_agenda)."""
     data = (agenda.model_dump_json(indent=2) + "\n").encode("utf-8")
     try:
-        write_atomic(Path(path), data)
+        write_atomic(link_target(Path(path)), data)
     except PlannerError as exc:
         raise AgendaError(str(exc)) from None
 
@@ -221,6 +223,7 @@ def agenda_lock(path: Path) -> Iterator[None]:
     """
     import fcntl
 
+    path = link_target(path)
     lock_path = path.with_name(path.name + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,9 +259,9 @@ def _wait_for_lock(fd: int, lock_path: Path, fcntl: object) -> None:
 
 def _read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+        return read_regular(path, MAX_AGENDA_BYTES)
+    except NotARegularFile as exc:
+        raise AgendaError(f"{path}: {exc}; give an agenda file with --agenda") from None
     except IsADirectoryError:
         raise AgendaError(f"{path}: is a folder, not an agenda file; give a file with --agenda")
     except OSError as exc:
@@ -270,6 +273,10 @@ def _parse(path: Path, data: bytes, program_id: str) -> tuple[Agenda, int]:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise AgendaError(f"{path}: not a planner agenda (not UTF-8 text); {LEFT_AS_IS}") from None
+    except RecursionError:
+        raise AgendaError(
+            f"{path}: not a planner agenda (nested too deeply); {LEFT_AS_IS}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise AgendaError(
             f"{path}: not a planner agenda (broken JSON at line {exc.lineno}, column {exc.colno}); "
@@ -541,43 +548,97 @@ def pick(
     ``now`` is recorded as each new pick's ``picked_at`` (the caller passes the clock in).
     """
     zone = zone or program.timezone
-    new = agenda.model_copy(deep=True)
-    by_id = program.item_map()
+    new = _copy_for_edit(agenda)
+    picks = _PickIndex(new, program)
     outcomes: list[Outcome] = []
     for item in items:
-        outcomes.extend(_pick_one(new, by_id, item, zone, now))
+        outcomes.extend(_pick_one(picks, item, zone, now))
     return EditResult(new, outcomes)
 
 
-def _pick_one(
-    agenda: Agenda, by_id: dict[str, Item], item: Item, zone: str, now: datetime | None
-) -> list[Outcome]:
-    existing = agenda.find_pick(item.id)
+class _PickIndex:
+    """The picks of one change by id and position, kept up to date as picks are added, so
+    that each pick costs the same however many the agenda already holds (was quadratic)."""
+
+    def __init__(self, agenda: Agenda, program: Program) -> None:
+        self.agenda = agenda
+        self.by_id = program.item_map()
+        self.children = program.children_map()
+        self.picks = {pick.id: pick for pick in agenda.picks}
+        self.position = {pick.id: index for index, pick in enumerate(agenda.picks)}
+
+    def own_copy(self, pick: Pick) -> Pick:
+        """The pick, copied into this change before it is changed (the input stays as it was)."""
+        copied = pick.model_copy(deep=True)
+        self.agenda.picks[self.position[pick.id]] = copied
+        self.picks[pick.id] = copied
+        return copied
+
+    def add(self, pick: Pick) -> None:
+        self.position[pick.id] = len(self.agenda.picks)
+        self.agenda.picks.append(pick)
+        self.picks[pick.id] = pick
+
+    def picked_ancestor(self, item_id: str) -> str | None:
+        return next((a for a in ancestors(item_id, self.by_id) if a in self.picks), None)
+
+    def newly_covered(self, item_id: str) -> list[str]:
+        """Picks below ``item_id`` with no pick between: those it now covers, in pick order."""
+        return self._picks_below(item_id, through_picks=False)
+
+    def picked_below(self, item_id: str) -> list[str]:
+        """Every pick anywhere below ``item_id``, in pick order."""
+        return self._picks_below(item_id, through_picks=True)
+
+    def _picks_below(self, item_id: str, *, through_picks: bool) -> list[str]:
+        found: list[str] = []
+        seen = {item_id}
+        below = [child.id for child in self.children.get(item_id, [])]
+        while below:
+            child = below.pop()
+            if child in seen:
+                continue
+            seen.add(child)
+            picked = child in self.picks
+            if picked:
+                found.append(child)
+            if through_picks or not picked:
+                below.extend(grandchild.id for grandchild in self.children.get(child, []))
+        return sorted(found, key=self.position.__getitem__)
+
+
+def _copy_for_edit(agenda: Agenda) -> Agenda:
+    """A copy whose lists an edit may change; the picks themselves are shared until one is
+    changed (_PickIndex.own_copy). A deep copy of 18,000 picks cost more than the edit."""
+    return agenda.model_copy(update={"picks": list(agenda.picks), "events": list(agenda.events)})
+
+
+def _pick_one(picks: _PickIndex, item: Item, zone: str, now: datetime | None) -> list[Outcome]:
+    existing = picks.picks.get(item.id)
     if existing is not None:
-        return [_refresh(existing, item, zone)]
-    cover = _picked_ancestor(item.id, agenda, by_id)
+        return [_refresh(picks.own_copy(existing), item, zone)]
+    cover = picks.picked_ancestor(item.id)
     if cover is not None:
         return [
             Outcome(
                 item.id,
                 "covered",
-                f"{item.id} is part of {_kind_and_id(by_id[cover])}, which you picked: "
+                f"{item.id} is part of {_kind_and_id(picks.by_id[cover])}, which you picked: "
                 "nothing added",
                 covered_by=cover,
             )
         ]
-    agenda.picks.append(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now))
+    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now))
     outcomes = [_added(item, zone)]
-    for other in agenda.picks:
-        if other.id != item.id and _picked_ancestor(other.id, agenda, by_id) == item.id:
-            outcomes.append(
-                Outcome(
-                    other.id,
-                    "now_covered",
-                    f"{other.id} stays picked and is now covered by {item.id}",
-                    covered_by=item.id,
-                )
+    for other in picks.newly_covered(item.id):
+        outcomes.append(
+            Outcome(
+                other,
+                "now_covered",
+                f"{other} stays picked and is now covered by {item.id}",
+                covered_by=item.id,
             )
+        )
     return outcomes
 
 
@@ -607,24 +668,22 @@ def _refresh(existing: Pick, item: Item, zone: str) -> Outcome:
     return Outcome(item.id, "refreshed", f"{item.id} is already picked; noted the change: {what}")
 
 
-def _picked_ancestor(item_id: str, agenda: Agenda, by_id: dict[str, Item]) -> str | None:
-    picked = agenda.pick_ids()
-    return next((a for a in ancestors(item_id, by_id) if a in picked), None)
-
-
 def _kind_and_id(item: Item) -> str:
     return f"{item.kind} {item.id}"
 
 
 def drop(agenda: Agenda, program: Program, ids: Iterable[str]) -> EditResult:
     """Drop picks and personal events by id (program ids also by unique prefix)."""
-    new = agenda.model_copy(deep=True)
-    by_id = program.item_map()
-    outcomes = [_drop_one(new, program, by_id, resolve_drop_id(new, program, text)) for text in ids]
+    new = _copy_for_edit(agenda)
+    picks = _PickIndex(new, program)
+    outcomes = [_drop_one(picks, resolve_drop_id(new, program, text, picks)) for text in ids]
+    new.picks = [pick for pick in new.picks if pick.id in picks.picks]
     return EditResult(new, outcomes)
 
 
-def resolve_drop_id(agenda: Agenda, program: Program, text: str) -> str:
+def resolve_drop_id(
+    agenda: Agenda, program: Program, text: str, picks: _PickIndex | None = None
+) -> str:
     """The exact id meant: a pick (also a vanished one), a personal event, or a program item.
 
     Exact ids first (the agenda's, then the program's); then a prefix unique among the
@@ -633,9 +692,10 @@ def resolve_drop_id(agenda: Agenda, program: Program, text: str) -> str:
     from planner.errors import NotFoundError
     from planner.query import resolve_id
 
-    own = [pick.id for pick in agenda.picks] + [event.id for event in agenda.events]
-    if text in own or any(item.id == text for item in program.items):
+    picked = picks.picks if picks is not None else {pick.id: pick for pick in agenda.picks}
+    if text in picked or text in program.item_map() or agenda.find_event(text) is not None:
         return text
+    own = list(picked) + [event.id for event in agenda.events]
     prefixed = [entry for entry in own if entry.lower().startswith(text.lower())]
     if len(prefixed) == 1:
         return prefixed[0]
@@ -651,16 +711,16 @@ def resolve_drop_id(agenda: Agenda, program: Program, text: str) -> str:
         ) from None
 
 
-def _drop_one(agenda: Agenda, program: Program, by_id: dict[str, Item], target: str) -> Outcome:
+def _drop_one(picks: _PickIndex, target: str) -> Outcome:
+    agenda, by_id = picks.agenda, picks.by_id
     event = agenda.find_event(target)
     if event is not None:
         agenda.events.remove(event)
         return Outcome(target, "dropped", f"dropped your event {target}: {event.title}")
-    existing = agenda.find_pick(target)
+    existing = picks.picks.pop(target, None)
     if existing is not None:
-        agenda.picks.remove(existing)
-        return _dropped(agenda, by_id, existing)
-    cover = _picked_ancestor(target, agenda, by_id)
+        return _dropped(picks, existing)
+    cover = picks.picked_ancestor(target)
     if cover is not None:
         return Outcome(
             target,
@@ -672,14 +732,15 @@ def _drop_one(agenda: Agenda, program: Program, by_id: dict[str, Item], target: 
     return Outcome(target, "not_picked", f"{target} is not in your agenda: nothing changed")
 
 
-def _dropped(agenda: Agenda, by_id: dict[str, Item], dropped_pick: Pick) -> Outcome:
+def _dropped(picks: _PickIndex, dropped_pick: Pick) -> Outcome:
+    by_id = picks.by_id
     item = by_id.get(dropped_pick.id)
     title = item.title if item is not None else dropped_pick.snapshot.title
     message = f"dropped {dropped_pick.id}: {title}"
-    cover = _picked_ancestor(dropped_pick.id, agenda, by_id)
+    cover = picks.picked_ancestor(dropped_pick.id)
     if cover is not None:
         message += f" (it stays in your agenda as part of {_kind_and_id(by_id[cover])})"
-    kept = [p.id for p in agenda.picks if dropped_pick.id in ancestors(p.id, by_id)]
+    kept = picks.picked_below(dropped_pick.id)
     if kept:
         message += f"; its talks you picked stay: {', '.join(kept)}"
     return Outcome(dropped_pick.id, "dropped", message, covered_by=cover)

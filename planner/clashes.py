@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from planner import timezones
 from planner.agenda import DEFAULT_WALK_MINUTES, Agenda, ancestors, exported_items
 from planner.model import Item, Program
+from planner.text import clock, span
 
 ClashKind = Literal["time", "room_change", "room_double_booked"]
 POSSIBLE = "possible clash (estimated time or room): "
@@ -117,14 +117,14 @@ class FoundClash:
     def worded(self, zone: str) -> Clash:
         first, second = self.first, self.second
         if self.kind == "time":
-            overlap = _span(max(first.start, second.start), min(first.end, second.end), zone)
+            overlap = span(max(first.start, second.start), min(first.end, second.end), zone)
             message = f"{first.id} and {second.id} overlap by {_minutes(self.minutes)} ({overlap})"
         else:
             gap_minutes = int((second.start - first.end).total_seconds() // 60)
             message = (
                 f"tight room change: {_minutes(gap_minutes)} from {first.room} ({first.id} ends "
-                f"{_clock(first.end, zone)}) to {second.room} ({second.id} starts "
-                f"{_clock(second.start, zone)}), a {self.walk_minutes}-minute walk: "
+                f"{clock(first.end, zone)}) to {second.room} ({second.id} starts "
+                f"{clock(second.start, zone)}), a {self.walk_minutes}-minute walk: "
                 f"{_minutes(self.minutes)} short"
             )
         estimated = self.estimated
@@ -261,17 +261,6 @@ def _minutes(count: int) -> str:
     return f"{count} minute" if count == 1 else f"{count} minutes"
 
 
-def _clock(moment: datetime, zone: str) -> str:
-    return f"{timezones.to_zone(moment, zone):%H:%M}"
-
-
-def _span(start: datetime, end: datetime, zone: str) -> str:
-    local_start, local_end = timezones.to_zone(start, zone), timezones.to_zone(end, zone)
-    if local_start.date() != local_end.date():
-        return f"{local_start:%a %H:%M}-{local_end:%a %H:%M}"
-    return f"{local_start:%H:%M}-{local_end:%H:%M}"
-
-
 # --- the agenda --------------------------------------------------------------------------
 
 
@@ -300,6 +289,16 @@ def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None)
     """Time clashes and tight room changes among the agenda's entries, in time order."""
     zone = zone or program.timezone
     return [found.worded(zone) for found in sweep_agenda(program, agenda)]
+
+
+def clashes_touching(program: Program, agenda: Agenda, ids: set[str], *, zone: str) -> list[Clash]:
+    """The agenda's clashes that involve any of ``ids`` (what one change touched), in time
+    order; only those are put into words, since a big agenda has thousands of clashes."""
+    return [
+        found.worded(zone)
+        for found in sweep_agenda(program, agenda)
+        if found.first.id in ids or found.second.id in ids
+    ]
 
 
 def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
@@ -413,12 +412,12 @@ def _crowded(room: str, run: list[Slot], zone: str) -> Finding:
     shown = ", ".join(ids[:_SHOWN_IDS]) + (
         f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else ""
     )
-    span = _span(run[0].start, max(slot.end for slot in run), zone)
+    during = span(run[0].start, max(slot.end for slot in run), zone)
     return Finding(
         "warning",
         "room_overbooked",
         tuple(ids),
-        f"{room} is double-booked many times over: {len(ids)} items overlap there ({span}), "
+        f"{room} is double-booked many times over: {len(ids)} items overlap there ({during}), "
         f"more than {MAX_PAIRS_PER_RUN} pairs: {shown}",
     )
 

@@ -22,12 +22,15 @@ import click
 from planner.errors import PlannerError
 
 if TYPE_CHECKING:
+    from planner.current import ProgramSource
     from planner.model import Item, Program
+    from planner.remote import Loading
 
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 DEFAULT_PROGRAM = "mlsys2022"
+DEFAULT_MAX_AGE = 15  # minutes a fetched program is used before the server is asked again
 
 
 class PlannerClickError(click.ClickException):
@@ -35,11 +38,27 @@ class PlannerClickError(click.ClickException):
 
 
 class PlannerGroup(click.Group):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _one_line_usage_error(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
             raise PlannerClickError(str(exc)) from None
+        except click.UsageError as exc:
+            raise _one_line_usage_error(exc) from None
+
+
+def _one_line_usage_error(exc: click.UsageError) -> PlannerClickError:
+    """Click's four lines (Usage, Try, blank, Error) as the one ``Error:`` line the README
+    promises, with the hint to --help inside it."""
+    command = exc.ctx.command_path if exc.ctx is not None else "planner"
+    message = " ".join(exc.format_message().split())
+    return PlannerClickError(f"{message} (see '{command} --help')")
 
 
 class App:
@@ -53,18 +72,22 @@ class App:
 
     def __init__(
         self,
-        program_source: str = DEFAULT_PROGRAM,
+        program_source: str | None = None,
         program_format: str | None = None,
         program_tz: str | None = None,
         agenda_option: Path | None = None,
         display_tz: str | None = None,
+        max_age: int = DEFAULT_MAX_AGE,
     ) -> None:
-        self.program_source = program_source
+        self.program_source = program_source  # None: the `use`d program, else the bundled one
         self.program_format = program_format
         self.program_tz = program_tz
         self.agenda_option = agenda_option
         self.display_tz = display_tz
+        self.max_age = max_age
+        self.force_fetch = False  # `planner refresh` asks the server whatever the copy's age
         self._program: Program | None = None
+        self._loading: Loading | None = None
 
     @property
     def program(self) -> Program:
@@ -89,12 +112,50 @@ class App:
     def _load(self) -> Program:
         from planner.sources import load
 
-        return load(
-            self.program_source,
-            fmt=self.program_format,
-            zone=self.program_tz,
-            today=self.now().date(),
+        chosen = self.chosen_source()
+        try:
+            return load(
+                chosen.source,
+                fmt=chosen.program_format,
+                zone=chosen.program_tz,
+                today=self.now().date(),
+                loading=self.loading,
+            )
+        finally:
+            for line in self.loading.warnings:
+                warn(line)
+            self.loading.warnings.clear()
+
+    def chosen_source(self) -> ProgramSource:
+        """--program (or PLANNER_PROGRAM), else the program chosen with `planner use`, else the
+        bundled default; --program-tz and --program-format given now win over remembered ones."""
+        from planner.current import ProgramSource, read
+
+        if self.program_source is not None:
+            return ProgramSource(self.program_source, self.program_tz, self.program_format)
+        remembered = read(self.config_dir).current_source()
+        if remembered is None:
+            return ProgramSource(DEFAULT_PROGRAM, self.program_tz, self.program_format)
+        return ProgramSource(
+            remembered.source,
+            self.program_tz or remembered.program_tz,
+            self.program_format or remembered.program_format,
         )
+
+    @property
+    def loading(self) -> Loading:
+        """The caches every load goes through (URL copies, parsed programs)."""
+        if self._loading is None:
+            from planner.remote import Loading
+
+            self._loading = Loading(
+                user_cache_dir(), self.now(), max_age_minutes=self.max_age, force=self.force_fetch
+            )
+        return self._loading
+
+    @property
+    def config_dir(self) -> Path:
+        return Path(click.get_app_dir("planner"))
 
     @property
     def zone(self) -> str:
@@ -121,8 +182,23 @@ class App:
     def agenda_path(self) -> Path:
         if self.agenda_option is not None:
             return self.agenda_option
-        folder = Path(click.get_app_dir("planner")) / "agendas"
-        return folder / f"{self.program.id}.json"
+        return self.agenda_folder / f"{self.program.id}.json"
+
+    @property
+    def agenda_folder(self) -> Path:
+        return self.config_dir / "agendas"
+
+
+def user_cache_dir() -> Path:
+    """planner's folder in the user cache directory (what ``platformdirs.user_cache_dir`` gives,
+    without the dependency): only copies and parses live there, safe to delete at any time."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "planner"
+    if sys.platform.startswith("win"):
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "planner" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    return (Path(base) if Path(base).is_absolute() else Path.home() / ".cache") / "planner"
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
@@ -173,10 +249,9 @@ def warn(text: str) -> None:
     "program_source",
     envvar="PLANNER_PROGRAM",
     show_envvar=True,
-    default=DEFAULT_PROGRAM,
-    show_default=True,
     metavar="SOURCE",
-    help="Program file (any supported format) or a bundled program's name.",
+    help="Program file (any supported format), http(s) URL, or a bundled program's name "
+    f"[default: the one chosen with `planner use`, else {DEFAULT_PROGRAM}].",
 )
 @click.option(
     "--program-format",
@@ -208,6 +283,17 @@ def warn(text: str) -> None:
     metavar="ZONE",
     help="Show times in this zone.",
 )
+@click.option(
+    "--max-age",
+    envvar="PLANNER_MAX_AGE",
+    show_envvar=True,
+    type=click.IntRange(0, 7 * 24 * 60),
+    default=DEFAULT_MAX_AGE,
+    show_default=True,
+    metavar="MINUTES",
+    help="Use a program fetched from a URL this long before asking the server again "
+    "(0: always ask).",
+)
 @click.version_option(package_name="planner", prog_name="planner")
 @click.pass_context
 def cli(
@@ -217,9 +303,10 @@ def cli(
     program_tz: str | None,
     agenda_option: Path | None,
     display_tz: str | None,
+    max_age: int,
 ) -> None:
     """Plan your conference: browse the program, pick talks, see clashes, export .ics."""
-    ctx.obj = App(program_source, program_format, program_tz, agenda_option, display_tz)
+    ctx.obj = App(program_source, program_format, program_tz, agenda_option, display_tz, max_age)
 
 
 @cli.command()
@@ -278,7 +365,15 @@ def import_(app: App, source: str, output: Path | None, force: bool) -> None:
     from planner.files import write_atomic
     from planner.sources import load
 
-    program = load(source, fmt=app.program_format, zone=app.program_tz, today=app.now().date())
+    program = load(
+        source,
+        fmt=app.program_format,
+        zone=app.program_tz,
+        today=app.now().date(),
+        loading=app.loading,
+    )
+    for line in app.loading.warnings:
+        warn(line)
     text = program.model_dump_json(indent=2) + "\n"
     if output is None:
         emit(text.rstrip("\n"))
@@ -337,14 +432,12 @@ class AlarmType(click.ParamType):
 
 def _report_edit(app: App, result: Any) -> None:
     """Print what an agenda change did, then every clash it created (warnings: exit stays 0)."""
-    from planner.clashes import agenda_clashes
+    from planner.clashes import clashes_touching
 
     for outcome in result.outcomes:
         emit(outcome.message)
-    touched = result.touched()
-    for clash in agenda_clashes(app.program, result.agenda, zone=app.zone):
-        if touched & set(clash.items):
-            warn(f"Warning: {clash.message}")
+    for clash in clashes_touching(app.program, result.agenda, result.touched(), zone=app.zone):
+        warn(f"Warning: {clash.message}")
 
 
 def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, list[str]]:
@@ -355,26 +448,12 @@ def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, l
 
     if isinstance(start, time):
         raise click.BadParameter("give a date too, e.g. '2022-08-30 12:00'", param_hint="--start")
-    notes: list[str] = []
-    start_at = start if start.tzinfo else _localized(start, zone, notes)
-    if isinstance(end, time):
-        end = datetime.combine(timezones.local_date(start_at, zone), end)
-    end_at = end if end.tzinfo else _localized(end, zone, notes)
-    return start_at, end_at, notes
-
-
-def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
-    from planner import timezones
-
-    moment, note = timezones.localize(naive, zone)
-    if note:
-        notes.append(note)
-    return moment
+    return timezones.event_span(start, end, zone)
 
 
 def _use_color() -> bool:
     # NO_COLOR (https://no-color.org): any non-empty value turns colours off.
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
@@ -514,6 +593,110 @@ def check(app: App, as_json: bool) -> None:
         click.get_current_context().exit(EXIT_FINDINGS)
 
 
+# --- the current program (use, programs) ---
+
+
+@cli.command()
+@click.argument("source", required=False)
+@click.option("--bundled", metavar="NAME", help="Go back to a bundled program (e.g. mlsys2022).")
+@pass_app
+def use(app: App, source: str | None, bundled: str | None) -> None:
+    """Make SOURCE (file, URL, bundled name, or a program used before, by id) the current
+    program for every later command without --program; alone, show the current one."""
+    from planner import current
+
+    if source is not None and bundled is not None:
+        raise click.UsageError("give either SOURCE or --bundled NAME, not both")
+    chosen = source if bundled is None else bundled
+    if chosen is not None:
+        known = current.read(app.config_dir).known.get(chosen)
+        picked = known or current.ProgramSource(
+            current.normalised(chosen), app.program_tz, app.program_format
+        )
+        app.program_source, app.program_tz, app.program_format = (
+            picked.source,
+            picked.program_tz,
+            picked.program_format,
+        )
+        program = app.program  # loads it: a source that does not load is never remembered
+        current.remember(app.config_dir, program.id, None if bundled else picked)
+        emit(f"Now using {program.id}: {program.name}")
+    _describe_current(app)
+
+
+def _describe_current(app: App) -> None:
+    from planner import current
+
+    chosen, program = app.chosen_source(), app.program
+    emit(
+        f"Program: {program.id}: {program.name} ({len(program.items)} items, zone {program.timezone})"
+    )
+    obtained = app.loading.obtained
+    if obtained is not None:
+        from planner.remote import age_text
+
+        age = age_text(app.now() - obtained.copy.confirmed_at)
+        emit(f"Source: {chosen.source} (copy fetched {age} ago)")
+    else:
+        emit(f"Source: {chosen.source}")
+    if chosen.program_tz:
+        emit(f"Read in: {chosen.program_tz} (--program-tz)")
+    picks = next(
+        (a.picks for a in current.agendas(app.agenda_folder) if a.path == app.agenda_path), 0
+    )
+    emit(f"Agenda: {app.agenda_path} ({picks} pick{'s' if picks != 1 else ''})")
+
+
+@cli.command()
+@pass_app
+def programs(app: App) -> None:
+    """List the programs that have an agenda, with their pick counts (* marks the current one)."""
+    from planner import current
+
+    remembered = current.read(app.config_dir)
+    found = current.agendas(app.agenda_folder)
+    if not found:
+        emit(
+            "No agendas yet; pick talks with `planner pick ID` (choose a program with `planner use`)"
+        )
+        return
+    width = max(len(summary.program_id) for summary in found)
+    for summary in found:
+        mark = "*" if summary.program_id == (remembered.current or DEFAULT_PROGRAM) else " "
+        known = remembered.known.get(summary.program_id)
+        where = (
+            known.source if known else ("bundled" if summary.program_id == DEFAULT_PROGRAM else "")
+        )
+        count = f"{summary.picks} pick{'s' if summary.picks != 1 else ''}"
+        emit(f"{mark} {summary.program_id:<{width}}  {count:>9}  {where}".rstrip())
+
+
+# --- serve command ---
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@pass_app
+def serve(app: App, host: str, port: int, open_browser: bool) -> None:
+    """Serve the program and your agenda as a local web page, JSON API and calendar feed.
+
+    Any --host other than 127.0.0.1 / localhost needs the token printed in the URL.
+    """
+    from planner.web import core
+    from planner.web import serve as run_server
+
+    served = core.Served(app.program, app.agenda_path, app.zone, app.now)
+    run_server(served, host, port, open_browser=open_browser, say=emit)
+
+
 # --- export command ---
 
 EXPORT_MARKER = rb'PRODID:-//planner//|<meta name="generator" content="planner'
@@ -554,6 +737,8 @@ if TYPE_CHECKING:
 )
 @click.option("--name", metavar="TEXT", help="Calendar name [default: '<program> - my agenda'].")
 @click.option("--all", "show_all", is_flag=True, help="html: the whole program, picks highlighted.")
+@click.option("--day", type=DateType(), help="html: only this date (in the export zone).")
+@click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
 @pass_app
 def export(
@@ -565,6 +750,8 @@ def export(
     alarm: int | None,
     name: str | None,
     show_all: bool,
+    day: Any,
+    room: str | None,
     force: bool,
 ) -> None:
     """Export your agenda as .ics (Google, Outlook, Apple Calendar) or as an HTML page.
@@ -574,8 +761,11 @@ def export(
     from planner import agenda, timezones
 
     _check_export_options(fmt, export_tz, utc, alarm, name, show_all)
+    if fmt == "ics" and (day is not None or room is not None):
+        raise click.UsageError("--day and --room apply to --format html only")
     program = app.program
     zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
+    only = _page_items(program, zone or "UTC", day, room)
     default = Path("exports") / f"{program.id}-agenda.{fmt}"
     current = agenda.read_agenda(app.agenda_path, program.id)
     target = _export_target(output, default, force)  # None: stdout
@@ -588,7 +778,7 @@ def export(
             lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
             agenda.mark_exported(locked, program)
     else:
-        lines = _export_file(app, current, fmt, zone, alarm, name, show_all)
+        lines = _export_file(app, current, fmt, zone, alarm, name, show_all, only)
     _write_export(lines.data, target, lines.summary)
     for line in lines.notes:
         warn(line)
@@ -609,6 +799,7 @@ def _export_file(
     alarm: int | None,
     name: str | None,
     show_all: bool,
+    only: frozenset[str] | None = None,
 ) -> _ExportFile:
     from planner.clashes import sweep_agenda
 
@@ -620,12 +811,27 @@ def _export_file(
 
         worded = [clash.worded(clash_zone) for clash in found]
         page = to_html(
-            program, current, zone=zone or "UTC", now=app.now(), show_all=show_all, clashes=worded
+            program,
+            current,
+            zone=zone or "UTC",
+            now=app.now(),
+            show_all=show_all,
+            clashes=worded,
+            only=only,
         )
         data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
     else:
         data, summary, notes = _ics_export(app, current, zone, alarm, name)
     return _ExportFile(data, summary, notes + _clash_warnings(found, clash_zone))
+
+
+def _page_items(program: Program, zone: str, day: Any, room: str | None) -> frozenset[str] | None:
+    """The ids an html page is cut to with --day / --room (None: no cut)."""
+    from planner.query import filter_items
+
+    if day is None and room is None:
+        return None
+    return frozenset(item.id for item in filter_items(program, zone=zone, day=day, room=room))
 
 
 def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:
@@ -687,7 +893,7 @@ def _write_export(data: bytes, target: Path | None, summary: str) -> None:
     from planner.files import write_atomic
 
     if target is None:
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer
         stdout.write(data)
         stdout.flush()
         warn(f"Wrote the export to stdout: {summary}")

@@ -23,3 +23,7 @@ class AgendaError(PlannerError):
 
 class ExportError(PlannerError):
     """An export that cannot be produced or written."""
+
+
+class RangeError(PlannerError):
+    """A time outside the years planner supports (timezones.FIRST_YEAR to LAST_YEAR)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -69,3 +71,65 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# --- reading: regular files only, never blocking, never unbounded ---
+
+
+class NotARegularFile(Exception):
+    """The path is a FIFO, device or socket, or larger than the caller reads; the
+    message says which (without the path: callers name it in their own words)."""
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of the regular file at ``path`` (None when there is none), at most ``max_bytes``.
+
+    Opened with O_NONBLOCK so that a FIFO cannot hang the open, then checked with fstat on the
+    open descriptor (no race with a rename): a FIFO, /dev/zero or /dev/urandom is refused
+    before a byte is read, and a file that grows past the cap while read is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            # Callers already word a folder in their own terms (which file to give instead).
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(f"is {_kind_of(info.st_mode)}, not a regular file")
+        if info.st_size > max_bytes:
+            raise NotARegularFile(_too_big(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise NotARegularFile(_too_big(len(data), max_bytes))
+    return data
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    mib = 1024 * 1024
+    return f"is {size / mib:.0f} MB, larger than the {max_bytes // mib} MB planner reads"
+
+
+def link_target(path: Path) -> Path:
+    """Where a symlinked path leads (the whole chain, even to a file not yet there); other
+    paths as given. A file kept in a synced folder through a link stays that link: the
+    atomic replace and its lock happen beside the target, never over the link."""
+    path = Path(path)
+    if not path.is_symlink():
+        return path
+    return Path(os.path.realpath(path))

@@ -6,7 +6,8 @@ no click, no formatting for people.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from bisect import bisect_left
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -17,11 +18,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    field_validator,
     model_validator,
 )
 
 from planner import timezones
 from planner.errors import ZoneError
+from planner.text import dated_span
 
 Kind = Literal[
     "talk",
@@ -122,6 +125,8 @@ class Item(BaseModel):
                 f"item {self.id!r} ends ({self.end.isoformat()}) before it starts "  # type: ignore[union-attr]
                 f"({self.start.isoformat()})"
             )
+        if self.start is not None:
+            _check_span(f"item {self.id!r}", self.start, self.end)  # type: ignore[arg-type]
         return self
 
     @property
@@ -151,7 +156,28 @@ class PersonalEvent(BaseModel):
     def _ends_after_start(self) -> PersonalEvent:
         if self.end < self.start:
             raise ValueError(f"personal event {self.title!r} ends before it starts")
+        _check_span(f"personal event {self.title!r}", self.start, self.end)
         return self
+
+
+# An item longer than this is a broken file (a DURATION of P99999999W), not a conference item.
+MAX_ITEM_DAYS = 31
+
+
+def _check_span(what: str, start: datetime, end: datetime) -> None:
+    """Refuse times outside the supported years (timezones.SUPPORTED_YEARS) and items that
+    last more than MAX_ITEM_DAYS days."""
+    for moment in (start, end):
+        if not timezones.in_supported_years(moment):
+            raise ValueError(
+                f"{what} is at {moment.isoformat()}, outside the {timezones.SUPPORTED_YEARS} "
+                "planner supports"
+            )
+    if end - start > timedelta(days=MAX_ITEM_DAYS):
+        raise ValueError(
+            f"{what} lasts {(end - start).days} days; planner reads items of at most "
+            f"{MAX_ITEM_DAYS} days (split it, or check its end or duration)"
+        )
 
 
 class Program(BaseModel):
@@ -170,6 +196,19 @@ class Program(BaseModel):
     walk_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     walk_table: list[WalkTime] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version > FORMAT_VERSION:
+            from planner import __version__
+
+            raise ValueError(
+                f"the program is in format version {version}, newer than planner "
+                f"{__version__} reads (up to version {FORMAT_VERSION}); it needs a planner newer "
+                f"than {__version__}"
+            )
+        return version
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:
@@ -193,21 +232,104 @@ class Program(BaseModel):
                 self.rooms.append(Room(name=item.room))
         return self
 
+    @property
+    def tree(self) -> ProgramTree:
+        """The items by id and how they nest, built once per program (rebuilt only if
+        ``items`` is replaced or grows), so lookups in a loop cost no rebuild."""
+        tree: ProgramTree | None = self.__dict__.get(_TREE)
+        if tree is None or not tree.describes(self.items):
+            tree = ProgramTree(self.items)
+            # Beside the fields, not one of them: pydantic compares, copies and dumps fields
+            # only, so two equal programs stay equal whether or not one built its tree.
+            self.__dict__[_TREE] = tree
+        return tree
+
     def item_map(self) -> dict[str, Item]:
-        return {item.id: item for item in self.items}
+        """Item id -> item (the tree's own map: read it, never change it)."""
+        return self.tree.by_id
 
     def children_map(self) -> dict[str, list[Item]]:
-        children: dict[str, list[Item]] = {}
-        for item in self.items:
-            if item.parent is not None:
-                children.setdefault(item.parent, []).append(item)
-        return children
+        """Parent id -> its children in program order (the tree's own map: read only)."""
+        return self.tree.children
 
     def building_of(self, room: str | None) -> str | None:
         for candidate in self.rooms:
             if candidate.name == room:
                 return candidate.building
         return None
+
+
+_TREE = "_planner_tree"
+
+
+class ProgramTree:
+    """The program's nesting (parents, children, depth) and its id index, in one place.
+
+    Built in one pass over the items; each item's chain of ancestors is walked once, on
+    first use, and kept (the model bounds nesting, so a walk is a few steps).
+    """
+
+    def __init__(self, items: list[Item]) -> None:
+        self._items, self._count = items, len(items)
+        self.by_id: dict[str, Item] = {item.id: item for item in items}
+        self.children: dict[str, list[Item]] = {}
+        for item in items:
+            if item.parent is not None:
+                self.children.setdefault(item.parent, []).append(item)
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._lowered: list[tuple[str, str]] | None = None
+
+    def describes(self, items: list[Item]) -> bool:
+        return items is self._items and len(items) == self._count
+
+    def ancestors(self, item_id: str) -> tuple[str, ...]:
+        """Ids of the item's parent, grandparent, ... (nearest first); a loop is cut."""
+        found = self._ancestors.get(item_id)
+        if found is None:
+            found = self._ancestors[item_id] = self._walk_up(item_id)
+        return found
+
+    def _walk_up(self, item_id: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        seen = {item_id}
+        current = self.by_id.get(item_id)
+        while current is not None and current.parent in self.by_id and current.parent not in seen:
+            seen.add(current.parent)  # type: ignore[arg-type]
+            chain.append(current.parent)  # type: ignore[arg-type]
+            current = self.by_id[current.parent]  # type: ignore[index]
+        return tuple(chain)
+
+    def depth(self, item: Item, limit: int | None = None) -> int:
+        """How many parents ``item`` has (at most ``limit``)."""
+        level = len(self.ancestors(item.id))
+        return level if limit is None else min(level, limit)
+
+    def descendants(self, item_id: str) -> list[Item]:
+        """Everything nested in the item, at any depth (each once, a loop cut)."""
+        found: list[Item] = []
+        seen = {item_id}
+        waiting = list(self.children.get(item_id, ()))
+        while waiting:
+            item = waiting.pop()
+            if item.id not in seen:
+                seen.add(item.id)
+                found.append(item)
+                waiting.extend(self.children.get(item.id, ()))
+        return found
+
+    def with_prefix(self, lowered: str, limit: int | None = None) -> list[Item]:
+        """Items whose lowered id starts with ``lowered`` (at most ``limit``), by lowered id:
+        an exact match in another case comes first. A sorted index, built on first use."""
+        if self._lowered is None:
+            self._lowered = sorted((key.lower(), key) for key in self.by_id)
+        index = self._lowered
+        found: list[Item] = []
+        for position in range(bisect_left(index, (lowered, "")), len(index)):
+            key, item_id = index[position]
+            if not key.startswith(lowered) or len(found) == limit:
+                break
+            found.append(self.by_id[item_id])
+        return found
 
 
 def _check_parent(item: Item, by_id: dict[str, Item]) -> None:
@@ -259,7 +381,7 @@ def _check_no_parent_loops(items: list[Item], by_id: dict[str, Item]) -> None:
 
 
 def _span(item: Item) -> str:
-    return f"{item.start:%Y-%m-%d %H:%M}-{item.end:%H:%M}"
+    return dated_span(item.start, item.end)  # type: ignore[arg-type]
 
 
 def sort_key(item: Item) -> tuple[bool, datetime | None, str]:

@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from planner import timezones
+from planner import text, timezones
 from planner.model import Item, PersonalEvent, Program
-from planner.query import depth
 
 if TYPE_CHECKING:
     from planner.agenda import Agenda, Change, Pick, Settings
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
 ESTIMATED_MARK = "~"
 TBA = "time TBA"
 MAX_ID_WIDTH = 30
+# Listings indent by depth up to this: a title should not be pushed off the screen.
+MAX_SHOWN_DEPTH = 6
 
 
 def dumps(data: Any) -> str:
@@ -53,14 +54,8 @@ def item_json(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:
 
 
 def time_range(start: datetime | None, end: datetime | None, zone: str) -> str:
-    if start is None or end is None:
-        return TBA
-    local_start, local_end = timezones.to_zone(start, zone), timezones.to_zone(end, zone)
-    suffix = ""
-    if local_end.date() != local_start.date():
-        days = (local_end.date() - local_start.date()).days
-        suffix = f"+{days}"
-    return f"{local_start:%H:%M}-{local_end:%H:%M}{suffix}"
+    """``23:45-00:45+1``, or "time TBA"."""
+    return text.time_range(start, end, zone, tba=TBA)
 
 
 def day_heading(day: datetime, zone: str) -> str:
@@ -69,8 +64,8 @@ def day_heading(day: datetime, zone: str) -> str:
 
 def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
     """The program grouped by local day: time range, room, id, title; children indented."""
-    by_id = program.item_map()
-    rows = [(item, "  " * depth(item, by_id) + item.id) for item in items]
+    tree = program.tree
+    rows = [(item, "  " * tree.depth(item, MAX_SHOWN_DEPTH) + item.id) for item in items]
     if not rows:
         return "No items match."
     id_width = min(max(len(label) for _, label in rows), MAX_ID_WIDTH)
@@ -112,7 +107,7 @@ def show_text(program: Program, item: Item, zone: str) -> str:
         lines.append(f"  speakers: {', '.join(item.speakers)}")
     if item.parent and item.parent in by_id:
         lines.append(f"  part of:  {item.parent} ({by_id[item.parent].title})")
-    children = program.children_map().get(item.id, [])
+    children = program.tree.children.get(item.id, [])
     if children:
         lines.append("  contains: " + ", ".join(child.id for child in children))
     if item.related:

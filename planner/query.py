@@ -11,20 +11,26 @@ from planner.model import Item, Program, sort_key
 
 
 def resolve_id(program: Program, text: str) -> Item:
-    """The item whose id is ``text``, or the one item whose id starts with it (any case)."""
-    by_id = program.item_map()
-    if text in by_id:
-        return by_id[text]
+    """The item whose id is ``text``, or the one item whose id starts with it (any case).
+
+    A dict lookup, else a look into the program's sorted index of lowered ids: picking
+    thousands of ids costs no scan of the program per id.
+    """
+    tree = program.tree
+    found = tree.by_id.get(text)
+    if found is not None:
+        return found
     lowered = text.lower()
-    exact = [item for key, item in by_id.items() if key.lower() == lowered]
-    if len(exact) == 1:
-        return exact[0]
-    matches = [item for key, item in by_id.items() if key.lower().startswith(lowered)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
+    # The index sorts an exact match in another case first, then the longer ids.
+    first = tree.with_prefix(lowered, limit=3)
+    same = [item for item in first if item.id.lower() == lowered]
+    if len(same) == 1 or len(first) == 1:
+        return same[0] if len(same) == 1 else first[0]
+    if first:
+        matches = tree.with_prefix(lowered)
         names = ", ".join(sorted(item.id for item in matches)[:8])
         raise NotFoundError(f"id {text!r} is ambiguous in {program.id}: it could be {names}")
+    by_id = tree.by_id
     close = difflib.get_close_matches(lowered, [key.lower() for key in by_id], n=3, cutoff=0.4)
     lower_to_id = {key.lower(): key for key in by_id}
     hint = f"; closest: {', '.join(lower_to_id[c] for c in close)}" if close else ""
@@ -81,24 +87,3 @@ def ordered(items: list[Item]) -> list[Item]:
     for orphans in children.values():  # a parent cycle has no root; list its items anyway
         result.extend(sorted(orphans, key=sort_key))
     return result
-
-
-MAX_SHOWN_DEPTH = 6
-
-
-def depth(item: Item, by_id: dict[str, Item], limit: int = MAX_SHOWN_DEPTH) -> int:
-    """How many parents ``item`` has, counted up to ``limit``: listings indent by it, and a
-    title should not be pushed off the screen (the model already refuses loops and items more
-    than 8 levels below the top)."""
-    level = 0
-    seen = {item.id}
-    while (
-        level < limit
-        and item.parent is not None
-        and item.parent in by_id
-        and item.parent not in seen
-    ):
-        item = by_id[item.parent]
-        seen.add(item.id)
-        level += 1
-    return level

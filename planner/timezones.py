@@ -8,14 +8,20 @@ Names are checked against pytz's catalogue (it knows the aliases such as
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from planner.errors import ZoneError
+from planner.errors import RangeError, ZoneError
 
 UTC = timezone.utc
+# The years planner supports, as written and in every zone it shows: a conference outside them
+# is a typo or a hostile file, and datetime overflows near years 1 and 9999.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+SUPPORTED_YEARS = f"years {FIRST_YEAR} to {LAST_YEAR}"
 UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
 )
@@ -26,11 +32,6 @@ def _catalogue() -> dict[str, str]:
     import pytz  # the zone catalogue only; imported when a name must be checked
 
     return {name.lower(): name for name in pytz.all_timezones}
-
-
-def all_zone_names() -> list[str]:
-    """Every zone name planner accepts, aliases included."""
-    return sorted(_catalogue().values())
 
 
 def common_zone_names() -> list[str]:
@@ -139,9 +140,32 @@ def get_zone(name: str) -> ZoneInfo:
         raise ZoneError(f"no zone data for timezone {name!r}; install the tzdata package") from None
 
 
+def in_supported_years(moment: datetime | date) -> bool:
+    return FIRST_YEAR <= moment.year <= LAST_YEAR
+
+
+def check_supported(moment: datetime, what: str) -> datetime:
+    """``moment`` itself, or RangeError naming ``what`` when it lies outside the supported years."""
+    if not in_supported_years(moment):
+        raise RangeError(
+            f"{what} {moment.isoformat()} lies outside the {SUPPORTED_YEARS} planner supports"
+        )
+    return moment
+
+
 def to_zone(moment: datetime, name: str) -> datetime:
-    """The same instant as wall-clock time in zone ``name``."""
-    return moment.astimezone(get_zone(name))
+    """The same instant as wall-clock time in zone ``name``; RangeError when that wall-clock
+    time leaves the supported years (2200-12-31 23:00 UTC is 2201 in Pacific/Kiritimati)."""
+    try:
+        local = moment.astimezone(get_zone(name))
+    except OverflowError:
+        local = None
+    if local is None or not in_supported_years(local):
+        raise RangeError(
+            f"{moment.isoformat()} shown in {name} lies outside the {SUPPORTED_YEARS} planner "
+            "supports; choose another zone"
+        )
+    return local
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -166,6 +190,10 @@ def localize(naive: datetime, name: str) -> tuple[datetime, str | None]:
     says what was assumed, or is None when the time was plain. The result carries
     a fixed UTC offset (see ``with_fixed_offset``), so it compares as an instant.
     """
+    if not in_supported_years(naive):
+        raise RangeError(
+            f"{naive.isoformat(' ', 'minutes')} lies outside the {SUPPORTED_YEARS} planner supports"
+        )
     zone = get_zone(name)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
@@ -182,10 +210,6 @@ def localize(naive: datetime, name: str) -> tuple[datetime, str | None]:
         f"{naive:%Y-%m-%d %H:%M} occurs twice in {name} (clocks went back); "
         f"read as the first, {format_offset(first)}"
     )
-
-
-def localize_strict(naive: datetime, name: str) -> datetime:
-    return localize(naive, name)[0]
 
 
 def combine(day: date, clock: time, name: str) -> tuple[datetime, str | None]:
@@ -243,12 +267,81 @@ def to_rules(moment: datetime, rules: tzinfo) -> datetime:
     return moment.astimezone(rules)
 
 
+# Etc/GMT-14 (UTC+14:00, the Line Islands) to Etc/GMT+12 (UTC-12:00) are the fixed-offset
+# zones the tz database has: no place is further east or west. A symmetric bound of 14
+# hours either way named Etc/GMT+13 and Etc/GMT+14, which do not exist, so a file with
+# all its times at -13:00 was refused as "unknown timezone" instead of read as UTC.
+_EASTMOST = timedelta(hours=14)
+_WESTMOST = timedelta(hours=-12)
+
+
 def fixed_offset_zone_name(offset: timedelta) -> str | None:
-    """The ``Etc/GMT±N`` name for a whole-hour offset (POSIX sign: UTC-7 is Etc/GMT+7), else None."""
+    """The ``Etc/GMT±N`` name for a whole-hour offset (POSIX sign: UTC-7 is Etc/GMT+7), "UTC"
+    for zero, None for an offset no such zone has (a half hour, or beyond -12h..+14h)."""
     seconds = int(offset.total_seconds())
     if seconds == 0:
         return "UTC"
-    if seconds % 3600 or abs(seconds) > 14 * 3600:
+    if seconds % 3600 or not _WESTMOST <= offset <= _EASTMOST:
         return None
     hours = -seconds // 3600
     return f"Etc/GMT{hours:+d}"
+
+
+def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
+    """A zone name for times that carry offsets but no zone name; the guess goes into ``notes``.
+
+    One whole-hour offset gives ``Etc/GMT±N``: exact for every time in the file, though
+    not a place. Otherwise the first common zone (by name) whose rules give every offset
+    seen at its times; failing that, UTC. ``--program-tz`` avoids the guess.
+    """
+    seen: dict[timedelta, tuple[datetime, datetime]] = {}
+    for moment in instants:
+        offset = moment.utcoffset() or timedelta(0)
+        first, last = seen.get(offset, (moment, moment))
+        seen[offset] = (min(first, moment), max(last, moment))
+    hint = "give --program-tz ZONE to show times in the conference's own zone"
+    if not seen:
+        notes.append(f"the file has no timed items to tell its timezone; used UTC; {hint}")
+        return "UTC"
+    described = ", ".join(sorted({format_offset(pair[0]) for pair in seen.values()}))
+    if len(seen) == 1:
+        name = fixed_offset_zone_name(next(iter(seen)))
+        if name is not None:
+            notes.append(
+                f"the file gives UTC offsets but no timezone (all times {described}); "
+                f"estimated the timezone as {name}; {hint}"
+            )
+            return name
+    for name in common_zone_names():
+        if all(
+            offset_at(moment, name) == offset for offset, pair in seen.items() for moment in pair
+        ):
+            notes.append(
+                f"the file gives UTC offsets but no timezone (times at {described}); "
+                f"estimated the timezone as {name}, the first zone with those offsets; {hint}"
+            )
+            return name
+    notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
+    return "UTC"
+
+
+def event_span(
+    start: datetime, end: datetime | time, zone: str
+) -> tuple[datetime, datetime, list[str]]:
+    """A personal event's start and end read in ``zone`` (a naive time is wall-clock there;
+    an end given as a time alone is on the start's day), with a note for each skipped or
+    repeated local time, saying how it was read. Both faces (CLI, web) read events here."""
+    notes: list[str] = []
+
+    def aware(moment: datetime) -> datetime:
+        if moment.tzinfo is not None:
+            return moment
+        localized, note = localize(moment, zone)
+        if note:
+            notes.append(note)
+        return localized
+
+    start_at = aware(start)
+    if isinstance(end, time):
+        end = datetime.combine(local_date(start_at, zone), end)
+    return start_at, aware(end), notes

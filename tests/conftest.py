@@ -67,3 +67,10 @@ def fork_server() -> Iterator[ForkServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every command in the tests keeps its URL copies and parsed programs in a temporary
+    folder, never in the user's own cache directory."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))

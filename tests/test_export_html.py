@@ -450,3 +450,93 @@ def test_page_says_planner_made_it_so_a_later_export_may_replace_it(tiny):
     page = render(tiny, agenda_with(tiny, ["alpha"]))
 
     assert '<meta name="generator" content="planner ' in page
+
+
+# --- a page of a big program: cut by day or room, and said how ------------------------------
+
+
+def many_talks(count: int) -> Program:
+    """``count`` 20-minute talks over two days in three rooms."""
+    items = []
+    for n in range(count):
+        day = 10 + n % 2
+        minute = (n // 6) * 20
+        start = datetime(2024, 6, day, 8, 0, tzinfo=timezone.utc) + timedelta(minutes=minute)
+        items.append(
+            {
+                "id": f"t{n}",
+                "title": f"Talk {n}",
+                "kind": "talk",
+                "start": start.isoformat(),
+                "end": (start + timedelta(minutes=20)).isoformat(),
+                "room": f"Hall {'ABC'[n % 3]}",
+            }
+        )
+    return Program.model_validate({"id": "many", "name": "Many", "timezone": "UTC", "items": items})
+
+
+def test_a_page_of_thousands_of_items_says_how_to_cut_it() -> None:
+    from planner.export.html import LARGE_PAGE_ITEMS
+
+    program = many_talks(LARGE_PAGE_ITEMS + 6)
+    page = to_html(
+        program, Agenda(program_id="many"), zone="UTC", now=NOW, show_all=True, clashes=[]
+    )
+    hint = [e for e in parse(page).walk() if "size-hint" in e.classes]
+    assert len(hint) == 1
+    assert f"holds {LARGE_PAGE_ITEMS + 6} items" in hint[0].text()
+    assert "--day 2024-06-10 --room TEXT" in hint[0].text()
+
+
+def test_a_page_cut_to_some_items_shows_only_those_and_no_hint() -> None:
+    from planner.export.html import LARGE_PAGE_ITEMS
+
+    program = many_talks(LARGE_PAGE_ITEMS + 6)
+    only = frozenset({"t0", "t6"})
+    page = to_html(
+        program,
+        Agenda(program_id="many"),
+        zone="UTC",
+        now=NOW,
+        show_all=True,
+        clashes=[],
+        only=only,
+    )
+    assert "size-hint" not in page
+    assert "Talk 0<" in page and "Talk 6<" in page
+    assert "Talk 1<" not in page and "Talk 12<" not in page
+
+
+def test_export_day_and_room_cut_the_page_from_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    source = tmp_path / "many.json"
+    source.write_text(many_talks(60).model_dump_json())
+    page = tmp_path / "day.html"
+    args = ["--program", str(source), "--agenda", str(tmp_path / "a.json"), "export"]
+    result = CliRunner().invoke(
+        cli,
+        [
+            *args,
+            "--format",
+            "html",
+            "--all",
+            "--day",
+            "2024-06-11",
+            "--room",
+            "hall b",
+            "-o",
+            str(page),
+        ],
+        env={"PLANNER_NOW": "2024-03-01T12:00:00+00:00"},
+    )
+    assert result.exit_code == 0, result.output
+    text = page.read_text()
+    for n in range(60):
+        expected = n % 2 == 1 and "ABC"[n % 3] == "B"
+        assert (f">Talk {n}<" in text) == expected, n
+    refused = CliRunner().invoke(cli, [*args, "--day", "2024-06-11"])
+    assert refused.exit_code == 2
+    assert "--day and --room apply to --format html only" in refused.output

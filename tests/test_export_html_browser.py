@@ -3,14 +3,13 @@
 The agenda is built and exported through the real command line (``planner pick``,
 ``planner add``, ``planner export --format html``), then opened from disk. The browser is
 the Debian ``chromium`` package that ``scripts/install-browser.sh`` installs (``.ci/run``
-calls it); playwright never downloads one. With CI=true a missing browser fails the test;
-elsewhere it skips with a message. Screenshots go to tests/artifacts/ (git-ignored).
+calls it, as does ``scripts/test.sh``, the README's test command); playwright never downloads
+one. With CI set a missing browser fails the test; elsewhere it skips with a message. Screenshots go to tests/artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,20 +20,10 @@ from typing import Any
 import pytest
 
 from planner.sources import load
+from tests.helpers.browser import launched_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 NOW = "2022-08-29T18:00:00-07:00"
 PICKS = ("virtualflow", "nurd", "deeppool", "fpga-inference", "sparsity-24")
@@ -79,28 +68,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = _playwright_or_skip()
-    executable = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    if executable is None:
-        _missing("headless Chromium is not installed; run scripts/install-browser.sh")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _playwright_or_skip() -> Any:
-    try:
-        from playwright import sync_api
-    except ImportError:
-        _missing("python playwright is not installed; pip install -e '.[test]'")
-    return sync_api
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true: {reason}")
-    pytest.skip(reason)
+    yield from launched_chromium()
 
 
 @contextmanager

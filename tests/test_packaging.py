@@ -1,7 +1,9 @@
 """The wheel carries the bundled program: build it, install it in a fresh venv, run it elsewhere.
 
-Offline: the wheel is built without build isolation and installed with --no-index; the
-venv sees the already-installed dependencies through --system-site-packages.
+Offline: the wheel is built without build isolation and installed with --no-index. The new
+venv sees the dependencies of the environment running the tests (a venv or the system Python)
+through a .pth line naming that environment's site-packages folders: explicitly these, never
+whatever the system Python happens to hold.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -74,8 +77,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     assert "planner/data/mlsys2022.json" in names
     assert "planner/data/mlsys2022-tue-30-aug.txt" in names
     venv = base / "venv"
-    call(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv, cwd=base)
+    call(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base)
     python = venv / "bin" / "python"
+    _see_dependencies_of_this_environment(python, base)
     call(
         *pip,
         "--python",
@@ -90,6 +94,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     )
     run_env = {k: v for k, v in os.environ.items() if not k.startswith(("PLANNER_", "PYTHON"))}
     return venv / "bin", run_env
+
+
+def _see_dependencies_of_this_environment(python: Path, cwd: Path) -> None:
+    """Put this environment's site-packages on the new venv's path, after its own.
+
+    A .pth line only appends the folder: the .pth files inside it (such as the editable
+    install of planner under test) are not run, so ``import planner`` finds the wheel.
+    """
+    folders = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    own = call(
+        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=cwd
+    ).strip()
+    (Path(own) / "test_dependencies.pth").write_text("\n".join(sorted(folders)) + "\n")
 
 
 @pytest.mark.slow

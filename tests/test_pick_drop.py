@@ -377,3 +377,85 @@ def test_settings_say_when_the_program_gives_the_walk(tmp_path: Path) -> None:
     program.write_text(json.dumps(data))
     shown = run(tmp_path / "a.json", "settings", program=program)
     assert "not used: overlapping-talks gives 7 minutes between rooms" in shown.stdout
+
+
+# --- many picks: each costs the same however many the agenda holds -------------------------
+
+
+def sessions_program(sessions: int, talks_each: int) -> Program:
+    """``sessions`` one-hour sessions in a row, each with ``talks_each`` talks inside."""
+    items: list[dict] = []
+    for s in range(sessions):
+        start = f"2024-06-{1 + s // 10:02d}T{8 + s % 10:02d}:00:00+00:00"
+        end = f"2024-06-{1 + s // 10:02d}T{8 + s % 10:02d}:59:00+00:00"
+        items.append(
+            {
+                "id": f"s{s}",
+                "title": f"Session {s}",
+                "kind": "session",
+                "start": start,
+                "end": end,
+                "room": "A",
+            }
+        )
+        for t in range(talks_each):
+            items.append(
+                {
+                    "id": f"s{s}-t{t}",
+                    "title": f"Talk {t}",
+                    "kind": "talk",
+                    "start": start,
+                    "end": end,
+                    "room": "A",
+                    "parent": f"s{s}",
+                }
+            )
+    return Program.model_validate({"id": "many", "name": "Many", "timezone": "UTC", "items": items})
+
+
+def test_picking_walks_each_item_s_parents_once_not_every_pick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    program = sessions_program(sessions=40, talks_each=10)
+    talks = [item for item in program.items if item.kind == "talk"]
+    held = agenda.pick(Agenda(program_id="many"), program, talks[:300]).agenda
+    calls = 0
+    original = agenda.ancestors
+
+    def counting(item_id: str, by_id: dict) -> list[str]:
+        nonlocal calls
+        calls += 1
+        return original(item_id, by_id)
+
+    monkeypatch.setattr(agenda, "ancestors", counting)
+    result = agenda.pick(held, program, talks[300:])
+    assert len(result.agenda.picks) == 400
+    # One walk up per new pick, however many picks the agenda already holds (was one per pick
+    # held, for each new pick: 30,000 here).
+    assert calls == len(talks[300:])
+
+
+def test_a_session_picked_last_names_the_picks_it_now_covers_in_pick_order() -> None:
+    program = sessions_program(sessions=2, talks_each=3)
+    by_id = program.item_map()
+    held = agenda.pick(
+        Agenda(program_id="many"), program, [by_id[i] for i in ("s0-t2", "s1-t0", "s0-t0")]
+    )
+    result = agenda.pick(held.agenda, program, [by_id["s0"]])
+    assert [(o.id, o.action) for o in result.outcomes] == [
+        ("s0", "added"),
+        ("s0-t2", "now_covered"),
+        ("s0-t0", "now_covered"),
+    ]
+    assert held.agenda.picks == agenda.pick(held.agenda, program, []).agenda.picks
+
+
+def test_dropping_a_session_names_its_talks_that_stay_and_leaves_the_input_as_it_was() -> None:
+    program = sessions_program(sessions=2, talks_each=3)
+    by_id = program.item_map()
+    ids = ("s0-t1", "s0-t0", "s1-t0", "s0")
+    held = agenda.pick(Agenda(program_id="many"), program, [by_id[i] for i in ids]).agenda
+    result = agenda.drop(held, program, ["s0"])
+    assert "its talks you picked stay: s0-t1, s0-t0" in result.outcomes[0].message
+    assert [p.id for p in result.agenda.picks] == ["s0-t1", "s0-t0", "s1-t0"]
+    assert [p.id for p in held.picks] == list(ids)

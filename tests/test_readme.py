@@ -68,13 +68,20 @@ def test_the_readme_opens_with_the_two_commands() -> None:
     lines = [line for line in body.splitlines() if line.strip()]
     assert lang == "sh"
     assert lines[0].startswith("pip install") and lines[0].endswith("planner talks")
-    assert lines[1] == 'pip install -e ".[test]" && pytest'
+    assert lines[1] == "bash scripts/test.sh"
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (README.parent / ".ci" / "run").read_text("utf-8")
-    assert 'pip install -q -e ".[test]"' in ci or 'pip install -e ".[test]"' in ci
-    assert "pytest" in ci
+    test_command = blocks()[0][2].splitlines()[1]
+    assert test_command in ci.splitlines()
+
+
+def test_the_test_command_installs_the_browser_and_runs_pytest() -> None:
+    script = (README.parent / "scripts" / "test.sh").read_text("utf-8")
+    assert 'pip install -q -e ".[test]"' in script
+    assert "bash scripts/install-browser.sh" in script
+    assert "pytest" in script
 
 
 def test_every_console_example_prints_what_the_readme_says(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from helpers.loading import FIXTURES, fixture, run
 from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources import SourceContext, load, parse, sniff
-from planner.sources.ics_recurrence import MAX_OCCURRENCES
+from planner.sources.ics.recurrence import MAX_OCCURRENCES
 
 UTC = timezone.utc
 

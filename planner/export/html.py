@@ -17,7 +17,7 @@ from datetime import datetime
 from string import Template
 from typing import TYPE_CHECKING
 
-from planner import __version__, timezones
+from planner import __version__, text, timezones
 from planner.errors import ExportError
 from planner.export import timetable
 from planner.export.timetable import Block, ClashNote, Column, Day, Listed, Timetable
@@ -151,16 +151,27 @@ def to_html(
     now: datetime,
     show_all: bool,
     clashes: list[Clash],
+    only: frozenset[str] | None = None,
 ) -> str:
-    """The timetable page; ``show_all`` draws the whole program with the picks highlighted."""
+    """The timetable page; ``show_all`` draws the whole program with the picks highlighted.
+
+    ``only`` limits the page to those item ids (see ``timetable.build``).
+    """
     if not show_all and not agenda.picks and not agenda.events:
         raise ExportError(
             f"the agenda for {program.id} is empty: nothing picked yet; "
             "pick talks with `planner pick ID` or use --all"
         )
     zone = timezones.check_zone(zone)
-    table = timetable.build(program, agenda, zone=zone, now=now, show_all=show_all, clashes=clashes)
+    table = timetable.build(
+        program, agenda, zone=zone, now=now, show_all=show_all, clashes=clashes, only=only
+    )
     return _page(table)
+
+
+def render_day(day: Day, zone: str) -> str:
+    """One day's grid as an HTML fragment: ``planner serve`` shows this very layout in its page."""
+    return _day(day, zone)
 
 
 def _text(value: object) -> str:
@@ -203,7 +214,22 @@ def _header(table: Timetable) -> str:
         f"Exported {exported:%Y-%m-%d %H:%M} (UTC{timezones.format_offset(exported)}).</p>\n"
         f"<p>{_count(table.pick_count, 'pick')}, {_count(table.event_count, 'personal event')}, "
         f"{_count(clashes, 'clash', 'clashes')}. {scope}</p>\n"
-        f"{LEGEND}\n</header>"
+        f"{_size_hint(table)}{LEGEND}\n</header>"
+    )
+
+
+# A page of more items than this is tens of MB, slow to open and to print; it says how to cut it.
+LARGE_PAGE_ITEMS = 2000
+
+
+def _size_hint(table: Timetable) -> str:
+    if table.item_count <= LARGE_PAGE_ITEMS or table.filtered:
+        return ""
+    day = f" --day {table.days[0].date.isoformat()}" if table.days else ""
+    return (
+        f'<p class="size-hint">This page holds {table.item_count} items. For a page a browser '
+        "opens quickly, export one day or some rooms: <code>planner export --format html --all"
+        f"{day} --room TEXT</code>.</p>\n"
     )
 
 
@@ -316,9 +342,7 @@ def _meta(block: Block) -> str:
 
 
 def _span(start: datetime, end: datetime) -> str:
-    days = (end.date() - start.date()).days
-    later = f"+{days}" if days else ""
-    return f"{start:%H:%M}–{end:%H:%M}{later}"
+    return text.local_range(start, end, dash="–")
 
 
 def _speakers(speakers: tuple[str, ...]) -> str:

@@ -25,8 +25,7 @@ from planner.errors import ExportError
 from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
 from planner.model import Item, sort_key
-from planner.present import time_range
-from planner.sources.control_characters import CONTROL_CLASS
+from planner.text import CONTROL_CLASS, html_to_text, time_range
 
 if TYPE_CHECKING:
     from planner.agenda import Agenda
@@ -81,8 +80,6 @@ def clean_text(text: str, *, one_line: bool = False) -> str:
 
 def plain_abstract(abstract: str) -> str:
     """The abstract as the export writes it: HTML turned into text, control characters removed."""
-    from planner.sources.common import html_to_text
-
     return html_to_text(clean_text(abstract))
 
 
@@ -117,9 +114,8 @@ def _location(item: Item, program: Program) -> str:
 
 
 def _clock_range(item: Item, zone: str) -> str:
-    if item.start is None or item.end is None:
-        return "time to be announced"
-    return time_range(item.start, item.end, zone)  # "23:45-00:45+1" across midnight
+    # "23:45-00:45+1" across midnight
+    return time_range(item.start, item.end, zone, tba="time to be announced")
 
 
 def _children_lines(item: Item, look: _Lookup, depth: int = 1) -> list[str]:

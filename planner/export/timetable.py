@@ -106,6 +106,8 @@ class Timetable:
     details: list[Listed]
     vanished: list[str]  # titles of picks no longer in the program
     clash_lines: list[str]
+    item_count: int = 0  # program items on the page
+    filtered: bool = False  # narrowed to some days or rooms (export --day / --room)
 
 
 @dataclass
@@ -130,11 +132,18 @@ def build(
     now: datetime,
     show_all: bool,
     clashes: Sequence[ClashLike],
+    only: frozenset[str] | None = None,
 ) -> Timetable:
-    """Lay out the agenda (or with ``show_all`` the whole program, picks highlighted)."""
+    """Lay out the agenda (or with ``show_all`` the whole program, picks highlighted).
+
+    ``only``: the ids of the items the page may show (a day's or a room's, for a page of a
+    big program that a browser can still open); personal events are always shown.
+    """
     by_id = program.item_map()
     pick_ids = frozenset(pick.id for pick in agenda.picks)
     shown = _shown_items(program, pick_ids, show_all)
+    if only is not None:
+        shown = [item for item in shown if item.id in only]
     listed = [item for item in sorted(shown, key=sort_key) if item.abstract or not item.announced]
     anchors = {item.id: f"about-{number}" for number, item in enumerate(listed, start=1)}
     titles = _titles(program, agenda)
@@ -161,6 +170,8 @@ def build(
         details=[_listed(context, item) for item in listed if item.abstract],
         vanished=[pick.snapshot.title for pick in agenda.picks if pick.id not in by_id],
         clash_lines=[_clash_line(clash, titles) for clash in clashes],
+        item_count=len(shown),
+        filtered=only is not None,
     )
 
 
@@ -296,7 +307,7 @@ def _room_columns(
 def _item_block(
     context: _Context, item: Item, origin: datetime, column_room: str | None, day: date
 ) -> Block:
-    ancestors = _ancestor_ids(item, context.by_id)
+    ancestors = context.program.tree.ancestors(item.id)
     parent = context.by_id.get(item.parent or "")
     nested = [
         child
@@ -312,7 +323,7 @@ def _item_block(
         top=_minutes_between(origin, item.start),  # type: ignore[arg-type]
         length=max(MIN_BLOCK_MINUTES, item.minutes or 0),
         picked=item.id in context.pick_ids,
-        in_pick=bool(ancestors & context.pick_ids),
+        in_pick=not context.pick_ids.isdisjoint(ancestors),
         estimated=item.estimated,
         note=item.note,
         speakers=tuple(item.speakers),
@@ -344,14 +355,6 @@ def _event_block(context: _Context, event: PersonalEvent, origin: datetime) -> B
         context=None,
         clashes=tuple(context.notes.get(event.id, ())),
     )
-
-
-def _ancestor_ids(item: Item, by_id: dict[str, Item]) -> set[str]:
-    found: set[str] = set()
-    while item.parent is not None and item.parent in by_id and item.parent not in found:
-        found.add(item.parent)
-        item = by_id[item.parent]
-    return found
 
 
 def _in_lanes(blocks: list[Block]) -> list[Block]:

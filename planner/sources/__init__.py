@@ -1,51 +1,43 @@
 """Turn a program source (a file in any supported format, or a bundled name) into a Program.
 
 Each format is one module here with ``parse(data: bytes, context: SourceContext) -> Program``,
-a pure function. This module finds the bytes, sniffs the format from the content
-(never the file name), and turns any failure into one ProgramError naming the file.
+a pure function, listed in ``registry`` with its sniffer. This module finds the bytes, has
+the registry name the format from the content (never the file name), and turns any failure
+into one ProgramError naming the file.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.errors import PlannerError, ProgramError
+from planner.sources import registry
+from planner.sources.base import JSON_KEY, SourceContext, SourceFormat
+
+__all__ = [
+    "FORMATS",
+    "JSON_KEY",
+    "SourceContext",
+    "describe_validation_error",
+    "load",
+    "parse",
+    "read_source",
+    "sniff",
+]
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from planner.model import Program
+    from planner.remote import Loading
 
 DEFAULT_PROGRAM = "mlsys2022"
-FORMATS = ("native", "daypage", "frab", "c3voc", "sitejson", "ics", "csv")
-_MODULES = {
-    "native": "native",
-    "daypage": "daypage",
-    "frab": "frab",
-    "c3voc": "c3voc",
-    "sitejson": "sitejson",
-    "ics": "ics",
-    "csv": "csvtable",
-}
+FORMATS = registry.NAMES
 MAX_PROGRAM_BYTES = 200 * 1024 * 1024
-
-
-@dataclass
-class SourceContext:
-    """What a parser knows besides the bytes."""
-
-    label: str  # how to name the source in messages: a path or "bundled program X"
-    stem: str  # file name without suffix: the last-resort program id
-    zone: str | None = None  # --program-tz: the zone of a file that gives none (or overrides)
-    notes: list[str] = field(default_factory=list)  # what reading the bytes had to assume
-    # Today's date, for formats that leave out the year; the CLI passes it so parsers stay pure.
-    today: date | None = None
 
 
 def bundled_names() -> list[str]:
@@ -58,7 +50,7 @@ def read_source(source: str) -> tuple[bytes, SourceContext]:
     path = Path(source).expanduser()
     if path.is_dir():
         raise ProgramError(f"{source}: is a folder; give a program file")
-    if path.is_file():
+    if path.exists():  # a FIFO or a device too: _read_file refuses it without blocking
         return _read_file(path), SourceContext(label=str(source), stem=path.stem)
     if "/" not in source and "\\" not in source and not path.suffix:
         bundled = resources.files("planner.data").joinpath(f"{source}.json")
@@ -81,9 +73,16 @@ def _read_file(path: Path) -> bytes:
                 f"{path}: {size // (1024 * 1024)} MB is larger than any program planner reads "
                 f"({MAX_PROGRAM_BYTES // (1024 * 1024)} MB)"
             )
-        return path.read_bytes()
+        from planner.files import NotARegularFile, read_regular
+
+        data = read_regular(path, MAX_PROGRAM_BYTES)
+    except NotARegularFile as exc:
+        raise ProgramError(f"{path}: {exc}; give a program file") from None
     except OSError as exc:
         raise ProgramError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if data is None:
+        raise ProgramError(f"{path}: no such program file (it went away while being read)")
+    return data
 
 
 def load(
@@ -92,10 +91,19 @@ def load(
     fmt: str | None = None,
     zone: str | None = None,
     today: date | None = None,
+    loading: Loading | None = None,
 ) -> Program:
-    """Load a program from a path or bundled name; ``fmt`` forces a format, ``zone`` is --program-tz."""
+    """Load a program from a path, bundled name or URL; ``fmt`` forces a format, ``zone`` is
+    --program-tz. With ``loading`` (the caches, see planner.remote), a URL is fetched through
+    the URL cache and any program's parse is kept in the parsed-program cache."""
+    if source[:8].lower().startswith(("http://", "https://")):
+        if loading is None:
+            raise ProgramError(f"{source}: a URL needs the program caches; this is a bug")
+        return loading.load_url(source, fmt=fmt, zone=zone, today=today)
     data, context = read_source(source)
     context.today = today
+    if loading is not None:
+        return loading.parse(data, context, fmt=fmt, zone=zone)
     return parse(data, context, fmt=fmt, zone=zone)
 
 
@@ -109,28 +117,17 @@ def parse(
     data = _to_utf8(data, context)
     if not data.strip():
         raise ProgramError(f"{context.label}: the file is empty; give a program file")
-    if fmt is None:
-        fmt = sniff(data)
-        if fmt is None:
-            raise ProgramError(
-                f"{context.label}: not a program format planner knows ({', '.join(FORMATS)}); "
-                "use --program-format to force one"
-            )
-    elif fmt not in FORMATS:
-        raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"planner.sources.{_MODULES[fmt]}")
+    source_format = _format_of(data, context, fmt)
+    parse_format = source_format.parser()
     from planner.sources.common import collector_paused
-    from planner.sources.control_characters import (
-        escape_controls,
-        json_certainly_clean,
-        remove_control_characters,
-    )
+    from planner.sources.control_characters import json_certainly_clean, remove_control_characters
+    from planner.text import escape_controls
 
     try:
         with collector_paused():
-            program = module.parse(data, context)
+            program = parse_format(data, context)
             # planner's own JSON holds its texts as they are: clean bytes mean clean texts.
-            if fmt == "native" and json_certainly_clean(data):
+            if source_format.name == "native" and json_certainly_clean(data):
                 return program
             return remove_control_characters(program)
     except PlannerError as exc:
@@ -139,11 +136,32 @@ def parse(
             message = f"{context.label}: {message}"
         raise ProgramError(escape_controls(message)) from None  # one line, whatever the file held
     except _validation_error_type() as exc:
-        item_ids = _native_item_ids(data) if fmt == "native" else []
+        item_ids = _native_item_ids(data) if source_format.name == "native" else []
         message = f"{context.label}: {describe_validation_error(exc, item_ids)}"
         raise ProgramError(escape_controls(message)) from None
     except RecursionError:
         raise ProgramError(f"{context.label}: nested too deeply to be a program") from None
+    except OverflowError:
+        # The loaders refuse times outside the supported years where they meet them; this is
+        # for arithmetic on such a time before the check (a day after 9999-12-31).
+        from planner.timezones import SUPPORTED_YEARS
+
+        raise ProgramError(
+            f"{context.label}: a time lies outside the {SUPPORTED_YEARS} planner supports"
+        ) from None
+
+
+def _format_of(data: bytes, context: SourceContext, fmt: str | None) -> SourceFormat:
+    """The format ``fmt`` names (--program-format), else the one the content is in."""
+    found = registry.sniff(data) if fmt is None else registry.named(fmt)
+    if found is not None:
+        return found
+    if fmt is not None:
+        raise ProgramError(f"unknown program format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ProgramError(
+        f"{context.label}: not a program format planner knows ({', '.join(FORMATS)}); "
+        "use --program-format to force one"
+    )
 
 
 def _validation_error_type() -> type[ValidationError]:
@@ -218,34 +236,10 @@ def _from_utf16(data: bytes, context: SourceContext) -> bytes:
     return text.lstrip("\ufeff").encode("utf-8")
 
 
-JSON_KEY = re.compile(rb'"([A-Za-z_]+)"\s*:')
-
-
 def sniff(data: bytes) -> str | None:
     """Name the format of ``data`` from its content, or None."""
-    head = data[:8192].lstrip()
-    if not head:
-        return None
-    if head.startswith(b"<"):
-        return "frab" if b"<schedule" in data[:65536] else None
-    if head[:15].upper().startswith(b"BEGIN:VCALENDAR"):
-        return "ics"
-    if head.startswith((b"{", b"[")):
-        keys = set(JSON_KEY.findall(head))
-        if b"schedule" in keys and (b"conference" in keys or b"version" in keys):
-            return "c3voc"
-        if b"results" in keys or b"starttime" in keys:
-            return "sitejson"
-        return "native"
-    # Before the day page: a CSV row may well hold "Tutorial: ..." in a title.
-    first_line = head.split(b"\n", 1)[0].lower()
-    if b"," in first_line and b"title" in {
-        cell.strip(b' \t\r"') for cell in first_line.split(b",")
-    }:
-        return "csv"
-    if b"Oral:" in head or b"Timezone:" in head or b"Tutorial:" in head:
-        return "daypage"
-    return None
+    found = registry.sniff(data)
+    return found.name if found is not None else None
 
 
 # How to fix what pydantic says, for the mistakes people make writing a program by hand.

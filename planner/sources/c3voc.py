@@ -14,7 +14,7 @@ from typing import Any
 
 from planner.errors import ProgramError
 from planner.model import Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
 from planner.sources.common import program_id
 from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder, event_label
 

@@ -1,17 +1,20 @@
-"""Helpers the format parsers share: HTML to text, slug ids, stable suffixes, durations."""
+"""Helpers the format parsers share: ids and their suffixes, durations, kinds, program ids.
+
+Text clean-up (HTML to text, slugs, control characters) is in planner/text.py, shared with
+the exports; the zone guess for files with only UTC offsets is in planner/timezones.py.
+"""
 
 from __future__ import annotations
 
 import gc
-import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
-from planner import timezones
 from planner.errors import ProgramError
+from planner.text import slugify
 
 # --- building many objects ---
 
@@ -35,95 +38,9 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-# --- HTML to text ---
-
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr"}
-)
-_CELL_TAGS = frozenset({"td", "th"})
-# Regular expressions rather than html.parser: abstracts are small fragments, and a
-# 6,000-paper program must load in well under a second.
-_SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
-_HTML_HINT = re.compile(r"<[A-Za-z/!]|&[#A-Za-z0-9]+;")
-
-
-def looks_like_html(text: str) -> bool:
-    return bool(_HTML_HINT.search(text))
-
-
-def _tag_as_text(match: re.Match[str]) -> str:
-    name = match.group(2).lower()
-    if name == "li":
-        return "" if match.group(1) else "\n- "
-    if name in _BLOCK_TAGS:
-        return "\n"
-    return " " if name in _CELL_TAGS else ""
-
-
-def html_to_text(text: str | None) -> str:
-    """Plain text from an HTML fragment: tags dropped, entities decoded, blank runs folded."""
-    if not text:
-        return ""
-    # The "in" tests skip the regular expression for the plain text most abstracts are.
-    if ("<" in text or "&" in text) and looks_like_html(text):
-        text = html.unescape(_TAG.sub(_tag_as_text, _SKIPPED.sub("", text)))
-    return _fold_blank_lines(text)
-
-
-_BLANK_RUN = re.compile(r"\n{3,}")
-
-
-def _is_folded(text: str) -> bool:
-    """True for ASCII text whose only white space is single spaces between words.
-
-    str.split() splits ASCII text at these characters and the space. Single-character
-    "in" tests run at memchr speed; a regular expression with a character class, or
-    str.isprintable(), would cost more than folding the text.
-    """
-    return text.isascii() and not (
-        "\n" in text
-        or "\r" in text
-        or "\t" in text
-        or "\x0b" in text
-        or "\x0c" in text
-        or "\x1c" in text
-        or "\x1d" in text
-        or "\x1e" in text
-        or "\x1f" in text
-        or text[:1] == " "
-        or text[-1:] == " "
-        or "  " in text
-    )
-
-
-def _fold_blank_lines(text: str) -> str:
-    """Spaces folded to one, at most one blank line in a row, no blanks at either end."""
-    if _is_folded(text):
-        return text  # most abstracts: checking is three times faster than folding
-    # str.split() rather than a regular expression: it is several times faster on long text.
-    if "\n" not in text and "\r" not in text:
-        return " ".join(text.split())  # one line, the common case: nothing else to fold
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    folded = "\n".join(" ".join(line.split()) for line in lines)
-    return _BLANK_RUN.sub("\n\n", folded).strip()
-
-
 # --- ids ---
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _ID_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def slugify(text: str, max_length: int = 48) -> str:
-    """Lower-case ASCII words joined by hyphens ("Opening Keynote!" -> "opening-keynote")."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug
 
 
 def clean_id(text: str) -> str:
@@ -143,9 +60,13 @@ def title_id(title: str, speakers: list[str] | tuple[str, ...] = ()) -> str:
 
 
 class IdAllocator:
-    """Hands out unique ids; a repeated id gets "-2", "-3", ... in file order and a note."""
+    """Hands out unique ids; a repeated id gets "-2", "-3", ... in file order and a note.
 
-    def __init__(self, notes: list[str]) -> None:
+    ``notes`` None: no notes, for formats whose ids planner makes up from names (a day page
+    names papers after their first author), where a suffix is expected rather than news.
+    """
+
+    def __init__(self, notes: list[str] | None) -> None:
         self._taken: set[str] = set()
         self._next_suffix: dict[str, int] = {}
         self._notes = notes
@@ -164,6 +85,8 @@ class IdAllocator:
         self._next_suffix[base] = number + 1
         renamed = f"{base}-{number}"
         self._taken.add(renamed)
+        if self._notes is None:
+            return renamed
         if callable(where):
             where = where()
         place = f" ({where})" if where else ""
@@ -234,46 +157,3 @@ def kind_from_label(label: str | None, default: str = "talk") -> str:
         if words & keys:
             return kind
     return "other"
-
-
-# --- a zone for files that give only UTC offsets ---
-
-
-def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
-    """A zone name for times that carry offsets but no zone name; the guess goes into ``notes``.
-
-    One whole-hour offset gives ``Etc/GMT±N``: exact for every time in the file, though
-    not a place. Otherwise the first common zone (by name) whose rules give every offset
-    seen at its times; failing that, UTC. ``--program-tz`` avoids the guess.
-    """
-    seen: dict[timedelta, tuple[datetime, datetime]] = {}
-    for moment in instants:
-        offset = moment.utcoffset() or timedelta(0)
-        first, last = seen.get(offset, (moment, moment))
-        seen[offset] = (min(first, moment), max(last, moment))
-    hint = "give --program-tz ZONE to show times in the conference's own zone"
-    if not seen:
-        notes.append(f"the file has no timed items to tell its timezone; used UTC; {hint}")
-        return "UTC"
-    described = ", ".join(sorted({timezones.format_offset(pair[0]) for pair in seen.values()}))
-    if len(seen) == 1:
-        name = timezones.fixed_offset_zone_name(next(iter(seen)))
-        if name is not None:
-            notes.append(
-                f"the file gives UTC offsets but no timezone (all times {described}); "
-                f"estimated the timezone as {name}; {hint}"
-            )
-            return name
-    for name in timezones.common_zone_names():
-        if all(
-            timezones.offset_at(moment, name) == offset
-            for offset, pair in seen.items()
-            for moment in pair
-        ):
-            notes.append(
-                f"the file gives UTC offsets but no timezone (times at {described}); "
-                f"estimated the timezone as {name}, the first zone with those offsets; {hint}"
-            )
-            return name
-    notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
-    return "UTC"

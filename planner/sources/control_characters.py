@@ -4,7 +4,7 @@ A title such as ``"Talk\\x1b]0;pwned\\x07"`` would otherwise reach the attendee'
 through ``planner talks`` and set its title, ring its bell or erase its screen. Every
 loader's result passes through here once (``planner.sources.parse``), so no format needs
 its own rule, and ``check`` reports what was removed. The set is the one the .ics export
-removes: C0 controls except TAB and LF, DEL, C1 controls and unpaired surrogates.
+removes (``planner.text.CONTROL_CLASS``); the string rules themselves are in planner/text.py.
 """
 
 from __future__ import annotations
@@ -12,25 +12,15 @@ from __future__ import annotations
 import re
 
 from planner.model import Item, Program
+from planner.text import has_controls, without_controls
 
-# Unpaired surrogates too: json.loads makes them from "\ud800" escapes, and they cannot be
-# written as UTF-8, so `planner import` and any output of that text would crash.
-_CONTROL_CODES = [
-    *range(0x00, 0x09),
-    *range(0x0B, 0x20),
-    *range(0x7F, 0xA0),
-    *range(0xD800, 0xE000),
-]
-# The same set as a regular-expression class, for the .ics export's own clean-up too.
-CONTROL_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
-_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
-_DELETE_CONTROLS = str.maketrans(dict.fromkeys(_CONTROL_CODES))
+# without_controls is still imported from here by agenda.py (not this change's file): the
+# name stays until that import reads planner.text.
+__all__ = ["json_certainly_clean", "remove_control_characters", "without_controls"]
+
 _ITEM_TEXTS = ("id", "title", "abstract", "room", "parent", "url", "note")
 _ITEM_LISTS = ("speakers", "related")
 _SHOWN_IDS = 5
-
-
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
@@ -50,17 +40,6 @@ def json_certainly_clean(data: bytes) -> bool:
         len(data.translate(None, _CONTROL_BYTES)) == len(data)
         and _C1_IN_UTF8.search(data) is None
         and _CONTROL_ESCAPE.search(data) is None
-    )
-
-
-def without_controls(text: str) -> str:
-    return _CONTROL.sub("", text)
-
-
-def escape_controls(message: str) -> str:
-    """An error message as one safe line: control characters (line breaks too) as escapes."""
-    return _LINE_BREAKING.sub(
-        lambda found: found.group().encode("unicode_escape").decode(), message
     )
 
 
@@ -94,8 +73,7 @@ def _clean_item(item: dict) -> None:
 
 
 def _has_control(texts: list[str]) -> bool:
-    joined = "\n".join(texts)
-    return len(joined.translate(_DELETE_CONTROLS)) != len(joined)
+    return has_controls("\n".join(texts))
 
 
 def _item_texts(item: Item) -> list[str]:

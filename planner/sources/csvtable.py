@@ -26,16 +26,9 @@ from datetime import datetime, time, timedelta
 from planner import timezones
 from planner.errors import ProgramError
 from planner.model import KINDS, Item, Program
-from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    program_id,
-    slugify,
-    title_id,
-    zone_from_offsets,
-)
+from planner.sources.base import SourceContext
+from planner.sources.common import IdAllocator, clean_id, program_id, title_id
+from planner.text import html_to_text, slugify
 
 REQUIRED = ("title", "start", "end", "room")
 OPTIONAL = ("id", "kind", "speakers", "abstract", "session", "url")
@@ -59,7 +52,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     ids = IdAllocator(notes)
     items = [_item(row, context.zone, ids, notes) for row in rows]
     items.extend(_sessions(rows, ids, notes))
-    zone = context.zone or zone_from_offsets(
+    zone = context.zone or timezones.zone_from_offsets(
         (item.start for item in items if item.start is not None), notes
     )
     return Program(
@@ -106,6 +99,12 @@ def _next_record(records: Iterator[list[str]], number: int) -> list[str] | None:
 
 
 def _header(cells: list[str], notes: list[str]) -> list[str]:
+    max_columns = 1000  # a program has a dozen; thousands are a broken or hostile file
+    if len(cells) > max_columns:
+        raise ProgramError(
+            f"row 1 (the header) has {len(cells)} columns; planner reads at most {max_columns} "
+            "(a CSV program starts with title,start,end,room)"
+        )
     names = [cell.strip().lower() for cell in cells]
     missing = [name for name in REQUIRED if name not in names]
     if missing:
@@ -113,10 +112,12 @@ def _header(cells: list[str], notes: list[str]) -> list[str]:
             f"row 1 (the header) lacks the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}; a CSV program starts with title,start,end,room"
         )
-    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    seen: set[str] = set()
+    repeated = sorted({name for name in names if name and (name in seen or seen.add(name))})
     if repeated:
         raise ProgramError(f"row 1 (the header) names {', '.join(repeated)} twice")
-    unknown = [name for name in names if name not in REQUIRED + OPTIONAL]
+    known = set(REQUIRED + OPTIONAL)
+    unknown = [name for name in names if name not in known]
     if unknown:
         notes.append(f"ignored the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
     return names

@@ -20,7 +20,6 @@ tutorials and invited talks. What this parser fills in is flagged on the item
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -28,7 +27,9 @@ from datetime import date, datetime, time, timedelta
 from planner import timezones
 from planner.errors import ProgramError
 from planner.model import Item, Kind, Program
-from planner.sources import SourceContext
+from planner.sources.base import SourceContext
+from planner.sources.common import IdAllocator
+from planner.text import html_to_text, one_line, slugify
 
 # The page gives no talk lengths. MLSys 2022's orals ran 18 minutes a talk (five talks
 # in its 90-minute sessions), so that is the assumed slot; every slot is flagged.
@@ -82,8 +83,6 @@ _DATED = re.compile(
 _LABELLED = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,30}?)\s*:\s*(?P<rest>.*)$")
 _ROOM = re.compile(r"^\[\s*(?P<room>[^\[\]]*?)\s*\]$")
 _ZONE = re.compile(r"^Timezone:\s*(?P<zone>\S+)$")
-_LINK = re.compile(r"<a\s[^>]*?href=\"(?P<url>[^\"]*)\"[^>]*>(?P<text>.*?)</a>", re.S | re.I)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ class DayPage:
             )
         self.notes: list[str] = list(context.notes)
         self.items: list[Item] = []
-        self._ids: set[str] = set()
+        self._ids = IdAllocator(None)  # ids are made from names: a suffix is no news
         self._years: dict[tuple[int, int, int], int] = {}
         self._counts = {"untitled": 0, "estimated_ends": 0, "cut": 0}
         self._tba: list[str] = []
@@ -337,12 +336,7 @@ class DayPage:
         return f"time to be announced: the page gives no time{listed}"
 
     def _new_id(self, text: str) -> str:
-        base = short_slug(text) or "item"
-        candidate, number = base, 2
-        while candidate in self._ids:
-            candidate, number = f"{base}-{number}", number + 1
-        self._ids.add(candidate)
-        return candidate
+        return self._ids.claim(short_slug(text) or "item")
 
     # --- program ---
 
@@ -551,10 +545,8 @@ def _paragraphs(blocks: list[Block]) -> str:
 
 
 def plain_text(text: str) -> str:
-    """Text without HTML: a link keeps its words and its address in brackets."""
-    text = _LINK.sub(lambda m: f"{m['text']} ({m['url']})", text)
-    text = _TAG.sub("", text)
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    """A block's text on one line, without HTML: a link keeps its words and its address."""
+    return one_line(html_to_text(text, keep_links=True))
 
 
 def clean_authors(line: str, notes: list[str] | None = None) -> list[str]:
@@ -579,8 +571,8 @@ def clean_authors(line: str, notes: list[str] | None = None) -> list[str]:
 def short_slug(text: str, words: int = ID_WORDS) -> str:
     """A short id a person can type: the first few words of ``text`` before any colon."""
     head = text.split(":", 1)[0] if ":" in text[1:] else text
-    parts = re.findall(r"[a-z0-9]+", head.lower())
-    return "-".join(parts[:words])
+    # Not transliterated: ids already in attendees' agendas were made this way.
+    return slugify(head, max_length=None, words=words, transliterate=False)
 
 
 def _entry_label(entry: Entry) -> str:

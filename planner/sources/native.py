@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.errors import ProgramError
 from planner.model import Program
-from planner.sources import JSON_KEY, SourceContext
+from planner.sources.base import JSON_KEY, SourceContext
 
 
 def parse(data: bytes, context: SourceContext) -> Program:

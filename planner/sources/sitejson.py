@@ -21,16 +21,9 @@ from typing import Any
 from planner import timezones
 from planner.errors import ProgramError
 from planner.model import Item, Program
-from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    kind_from_label,
-    slugify,
-    title_id,
-    zone_from_offsets,
-)
+from planner.sources.base import SourceContext
+from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
+from planner.text import html_to_text, slugify
 
 # The site's own event types; anything else goes through the shared label rules.
 _KINDS = {"oral": "paper", "spotlight": "paper", "poster": "poster", "invited talk": "keynote"}
@@ -60,7 +53,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     items = [entry.item for entry in read]
     _note_shortfall(document, count, len(results), notes)
     program_id, name = _conference(results, context.stem)
-    zone = context.zone or zone_from_offsets(
+    zone = context.zone or timezones.zone_from_offsets(
         (item.start for item in items if item.start is not None), notes
     )
     return Program(

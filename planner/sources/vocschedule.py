@@ -20,15 +20,9 @@ from typing import NamedTuple
 from planner import timezones
 from planner.errors import PlannerError, ProgramError
 from planner.model import Program
-from planner.sources import SourceContext
-from planner.sources.common import (
-    IdAllocator,
-    clean_id,
-    html_to_text,
-    kind_from_label,
-    parse_duration,
-    title_id,
-)
+from planner.sources.base import SourceContext
+from planner.sources.common import IdAllocator, clean_id, kind_from_label, parse_duration, title_id
+from planner.text import html_to_text
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _ONE_DAY = timedelta(days=1)
@@ -332,7 +326,9 @@ class ScheduleBuilder:
         if self.zone is not None:
             return self.zone
         common = self._local_offsets.most_common(1)
-        guessed = _zone_for_offset(common[0][0]) if common else "UTC"
+        # The offset's own Etc/GMT zone: unlike timezones.zone_from_offsets, no search for a
+        # place, as these offsets are implied by local starts rather than read off instants.
+        guessed = (timezones.fixed_offset_zone_name(common[0][0]) or "UTC") if common else "UTC"
         if self._local_offsets or self._items:
             self.notes.append(
                 f"the file names no timezone ({self.zone_field}); estimated {guessed} from the "
@@ -432,17 +428,6 @@ def _implied_offset(instant: datetime, clock: time) -> timedelta:
     utc = timezones.to_utc(instant)
     minutes = (clock.hour * 60 + clock.minute) - (utc.hour * 60 + utc.minute)
     return timedelta(minutes=(minutes + 12 * 60) % (24 * 60) - 12 * 60)
-
-
-def _zone_for_offset(offset: timedelta) -> str:
-    """A zone name with this fixed offset: Etc/GMT-1 is UTC+01:00 (POSIX signs are inverted)."""
-    minutes = int(offset.total_seconds()) // 60
-    if minutes == 0:
-        return "UTC"
-    if minutes % 60 or not -12 * 60 <= minutes <= 14 * 60:
-        return "UTC"
-    hours = minutes // 60
-    return f"Etc/GMT{-hours:+d}"
 
 
 def _parse_iso(text: str) -> datetime:

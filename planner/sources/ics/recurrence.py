@@ -11,7 +11,7 @@ instants by the caller. Limits, so that no rule can hang or fill memory:
   only its first occurrence).
 - No series expands over more than one year from its DTSTART, and all series together
   over at most five years (a feed of many year-long series is not a conference program).
-- A rule that cannot match in its window is never handed to dateutil (ics_rule_days),
+- A rule that cannot match in its window is never handed to dateutil (ics/rule_days.py),
   which would otherwise walk to the year 9999 looking for an occurrence.
 - At most 10,000 generated occurrences in all, across the feed (DTSTART and RDATE values,
   written in the file, are always kept).
@@ -27,7 +27,7 @@ from itertools import islice, takewhile
 from typing import Any
 
 from planner.errors import ProgramError
-from planner.sources.ics_rule_days import possible_days
+from planner.sources.ics.rule_days import possible_days
 
 MAX_OCCURRENCES = 10_000
 _RULE_PARTS = frozenset(

@@ -1,10 +1,10 @@
 """iCalendar feeds (.ics) as pretalx, Indico and conference sites publish them.
 
 icalendar reads the syntax; the times are interpreted here, through planner.timezones:
-a TZID that names an IANA zone always means that zone's rules (see ics_zones), a
+a TZID that names an IANA zone always means that zone's rules (see ics/zones.py), a
 floating time or an all-day date means the program's zone. The program's zone is
 ``--program-tz``, else X-WR-TIMEZONE, else the TZID most events use, else UTC (noted).
-Recurring events are expanded by ics_recurrence, within hard limits.
+Recurring events are expanded by ics/recurrence.py, within hard limits.
 
 Ids: the program's from X-WR-CALNAME (else the file name, never PRODID, which names the
 software); an item's from its UID without the "@domain" part (a repeated UID gets a
@@ -22,11 +22,12 @@ from typing import Any
 from planner import timezones
 from planner.errors import ProgramError, ZoneError
 from planner.model import Item, Program
-from planner.sources import SourceContext
-from planner.sources.common import IdAllocator, clean_id, html_to_text, kind_from_label, title_id
+from planner.sources.base import SourceContext
+from planner.sources.common import IdAllocator, clean_id, kind_from_label, title_id
 from planner.sources.common import program_id as make_program_id
-from planner.sources.ics_recurrence import Budget, Series, expand
-from planner.sources.ics_zones import UTC_ZONE, When, Zone, ZoneBook
+from planner.sources.ics.recurrence import Budget, Series, expand
+from planner.sources.ics.zones import UTC_ZONE, When, Zone, ZoneBook
+from planner.text import html_to_text
 
 _BEGIN_END = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)\s*$", re.IGNORECASE)
 _ONE_DAY = timedelta(days=1)
@@ -309,6 +310,13 @@ def _duration(component: Any, where: str) -> timedelta | None:
         raise ProgramError(
             f"{where}: DURATION {value.to_ical().decode()!r} is not a positive duration"
         )
+    from planner.model import MAX_ITEM_DAYS
+
+    if value.dt > timedelta(days=MAX_ITEM_DAYS):
+        raise ProgramError(
+            f"{where}: DURATION {value.to_ical().decode()!r} is longer than the "
+            f"{MAX_ITEM_DAYS} days planner reads for one item"
+        )
     return value.dt
 
 
@@ -317,6 +325,14 @@ def _rules(component: Any, where: str) -> list[dict[str, Any]]:
     rules = found if isinstance(found, list) else [found] if found is not None else []
     for rule in rules:
         if _is_broken(rule):
+            import re
+
+            count = re.search(r"(?i)\bCOUNT=(\d{10,})", str(rule))
+            if count is not None:
+                raise ProgramError(
+                    f"{where}: RRULE COUNT={count.group(1)} is an absurd count (RFC 5545 allows "
+                    "at most 2147483647, and planner reads a year of a series); give a real count"
+                )
             raise ProgramError(
                 f"{where}: RRULE {str(rule)[:60]!r} is not a recurrence rule "
                 "(FREQ=DAILY;COUNT=3 is one)"
