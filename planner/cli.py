@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.errors import PlannerError
+from planner.errors import PlannerError, RequestError
 
 if TYPE_CHECKING:
     from planner.current import ProgramSource
@@ -47,6 +47,10 @@ class PlannerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except RequestError as exc:
+            # A core rule about what a command needs: a usage error, with its --help hint.
+            command = f"{ctx.command_path} {ctx.invoked_subcommand or ''}".strip()
+            raise PlannerClickError(f"{exc} (see '{command} --help')") from None
         except PlannerError as exc:
             raise PlannerClickError(str(exc)) from None
         except click.UsageError as exc:
@@ -591,6 +595,178 @@ def check(app: App, as_json: bool) -> None:
         emit(present.findings_text(app.program, findings))
     if any(finding.severity == "error" for finding in findings):
         click.get_current_context().exit(EXIT_FINDINGS)
+
+
+# --- planning commands (suggest, plan): planner.rank and its stemmer are imported only here ---
+
+
+class ClockType(click.ParamType):
+    """A local clock time "09:30" (read on the --day, in the display zone)."""
+
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import re
+        from datetime import time
+
+        if isinstance(value, time):
+            return value
+        found = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(value))
+        if found and int(found[1]) < 24 and int(found[2]) < 60:
+            return time(int(found[1]), int(found[2]))
+        self.fail(f"{value!r} is not a clock time like 09:30", param, ctx)
+
+
+def _ranking_options(command: Any) -> Any:
+    command = click.option(
+        "--like",
+        multiple=True,
+        metavar="ID",
+        help="Also rank by likeness to this item (repeatable; 'picks': your current picks).",
+    )(command)
+    return click.argument("interests", nargs=-1, metavar="[INTERESTS]...")(command)
+
+
+def _tell_about_ranking(found: Any) -> None:
+    for text in found.unmatched:
+        warn(f"Note: no item matches {text!r}")
+    for note in found.notes:
+        warn(f"Note: {note}")
+
+
+@cli.command()
+@_ranking_options
+@click.option("--kind", metavar="KIND", help="Only items of this kind (talk, paper, session, ...).")
+@click.option("--day", type=DateType(), help="Only this date (in the display zone).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Show this many [default: 20; --json: all]."
+)
+@click.option("--json", "as_json", is_flag=True, help='Print [{"id", "score", "matched"}].')
+@pass_app
+def suggest(
+    app: App,
+    interests: tuple[str, ...],
+    like: tuple[str, ...],
+    kind: str | None,
+    day: Any,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Rank the program by your interests (words, "quoted phrases") and --like items."""
+    from planner import agenda, plan_view, planning, present
+    from planner.model import KINDS
+
+    if kind is not None and kind not in KINDS:
+        raise click.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
+    program, zone = app.program, app.zone
+    current = agenda.read_agenda(app.agenda_path, program.id)
+    found = planning.ranking(program, current, planning.Wanted(interests, like))
+    _tell_about_ranking(found)
+    entries = planning.suggestions(program, found, zone=zone, kind=kind, day=day)
+    if as_json:
+        emit(present.dumps([entry.as_json() for entry in entries[:limit]]))
+    else:
+        emit(plan_view.suggest_text(program, entries, zone, limit=limit))
+
+
+@cli.command()
+@_ranking_options
+@click.option("--day", type=DateType(), help="Plan only this date (in the display zone).")
+@click.option("--from", "start", type=ClockType(), help="Plan from this time on the day.")
+@click.option("--until", "end", type=ClockType(), help="Plan up to this time on the day.")
+@click.option(
+    "--keep-picks/--replace",
+    default=True,
+    help="Plan around your picks (default), or from scratch; personal events are always kept.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Choose only items scoring above this.",
+)
+@click.option("--apply", "apply_plan", is_flag=True, help="Pick the added items (one change).")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (schema in README).")
+@pass_app
+def plan(
+    app: App,
+    interests: tuple[str, ...],
+    like: tuple[str, ...],
+    day: Any,
+    start: Any,
+    end: Any,
+    keep_picks: bool,
+    min_score: float,
+    apply_plan: bool,
+    as_json: bool,
+) -> None:
+    """The best clash-free agenda for your interests: exact, walks included."""
+    from planner import agenda, planning
+
+    program, zone = app.program, app.zone
+    request = planning.PlanRequest(
+        planning.Wanted(interests, like),
+        planning.day_window(program, zone, day, start, end),
+        keep_picks,
+        min_score,
+    )
+    applied = None
+    if apply_plan:
+        now = app.now()
+        applied = agenda.update_agenda(
+            app.agenda_path,
+            program.id,
+            lambda current: planning.plan_and_pick(current, program, request, zone=zone, now=now),
+        )
+        proposal, before = applied.proposal, applied.before
+    else:
+        before = agenda.read_agenda(app.agenda_path, program.id)
+        proposal = planning.propose(program, before, request)
+    _tell_about_ranking(proposal.ranking)
+    _show_plan(app, before, proposal, as_json=as_json, applying=applied is not None)
+    if applied is not None:
+        _report_applied(app, applied, to_stderr=as_json)
+
+
+def _show_plan(app: App, before: Any, proposal: Any, *, as_json: bool, applying: bool) -> None:
+    import shutil
+
+    from planner import plan_view, planning, present
+    from planner.clashes import agenda_clashes
+
+    if as_json:
+        emit(present.dumps(proposal.plan.as_json()))
+        return
+    program, zone = app.program, app.zone
+    shown = planning.proposed_agenda(program, before, proposal)
+    clashes = agenda_clashes(program, shown, zone=zone)
+    width = shutil.get_terminal_size((100, 24)).columns
+    emit(
+        plan_view.plan_text(
+            program,
+            shown,
+            proposal,
+            clashes,
+            zone,
+            width=width,
+            color=_use_color(),
+            applying=applying,
+        )
+    )
+
+
+def _report_applied(app: App, applied: Any, *, to_stderr: bool) -> None:
+    from planner.clashes import clashes_touching
+
+    say = warn if to_stderr else emit
+    say("")
+    for outcome in applied.outcomes:
+        say(outcome.message)
+    for clash in clashes_touching(app.program, applied.agenda, applied.touched(), zone=app.zone):
+        warn(f"Warning: {clash.message}")
+    undo = applied.undo_command()
+    say(f"Undo: {undo}" if undo else "Nothing picked: your agenda already holds this plan.")
 
 
 # --- the current program (use, programs) ---

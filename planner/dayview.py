@@ -26,7 +26,9 @@ from planner.clashes import Clash
 from planner.model import Item, Program
 from planner.present import ESTIMATED_MARK, day_heading, time_range
 
-Style = Literal["time", "room", "id", "title", "mine", "clash", "change", "dim", "heading", "plain"]
+Style = Literal[
+    "time", "room", "id", "title", "mine", "clash", "change", "added", "dim", "heading", "plain"
+]
 SGR: dict[str, str] = {
     "time": "1",
     "room": "36",
@@ -35,6 +37,7 @@ SGR: dict[str, str] = {
     "mine": "35",
     "clash": "1;31",
     "change": "33",
+    "added": "32",
     "dim": "2",
     "heading": "1;4",
     "plain": "",
@@ -80,6 +83,10 @@ class DayView:
     vanished: list[Row]
     clash_count: int
     change_count: int
+    # A view of something other than the agenda (a proposed plan) brings its own last lines
+    # and its own words for an empty day.
+    footer: list[list[Segment]] | None = None
+    empty: str = EMPTY
 
 
 def build_day_view(
@@ -165,7 +172,7 @@ def render_day_view(view: DayView, *, width: int, color: bool) -> str:
     width = max(width, 30)
     lines: list[list[Segment]] = [[(view.title, "heading")]]
     if not view.rows and not view.tba and not view.vanished:
-        lines.append([(EMPTY, "plain")])
+        lines.append([(view.empty, "plain")])
         return _paint_all(lines, width, color)
     columns = Columns.fitting(view.rows + view.tba + view.vanished, width)
     for _day, rows in _by_day(view.rows, view.zone):
@@ -181,7 +188,7 @@ def render_day_view(view: DayView, *, width: int, color: bool) -> str:
             lines.append([(heading, "heading")])
             for row in extra:
                 lines.extend(_row_lines(row, view.zone, columns))
-    lines.extend(_summary(view))
+    lines.extend(_summary(view) if view.footer is None else [[], *view.footer])
     return _paint_all(lines, width, color)
 
 
@@ -240,7 +247,7 @@ def _note_lines(row: Row, pad: str) -> list[list[Segment]]:
 
 
 def _marker(note: Note) -> str:
-    return {"clash": "! ", "change": "* "}.get(note.style, "  ")
+    return {"clash": "! ", "change": "* ", "added": "+ "}.get(note.style, "  ")
 
 
 @dataclass(frozen=True)

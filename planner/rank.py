@@ -66,6 +66,9 @@ class Ranked:
     score: float
     matched: tuple[str, ...]
 
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "matched": list(self.matched), "score": self.score}
+
 
 @dataclass(frozen=True)
 class Interest:
@@ -94,12 +97,14 @@ def parse_interests(interests: Iterable[str]) -> list[Interest]:
 def rank(program: Program, interests: Sequence[str] = (), like: Sequence[str] = ()) -> list[Ranked]:
     """Every item with a time, best first (ties: earlier start, then id).
 
-    ``like`` holds item ids (an unknown one raises NotFoundError naming the closest ids).
+    ``like`` holds item ids (an unknown one raises NotFoundError naming the closest ids); a
+    liked item with no time is not in the ranked corpus and adds nothing.
     """
     from planner.query import resolve_id
 
     liked = [resolve_id(program, text).id for text in like]
     corpus = _Corpus(program)
+    liked = [item_id for item_id in liked if item_id in corpus.index]
     scores = [0.0] * len(corpus.items)
     matched: list[list[str]] = [[] for _ in corpus.items]
     for query in parse_interests(interests):
@@ -384,7 +389,14 @@ def _cached_stemmer() -> Callable[[str], str]:
     def stem(word: str) -> str:
         found = _STEMS.get(word)
         if found is None:
-            found = _STEMS[word] = stem_word(word)
+            found = _STEMS[word] = _fold_u_plural(stem_word(word))
         return found
 
     return stem
+
+
+def _fold_u_plural(stem: str) -> str:
+    """Snowball keeps the s after a vowel u ("gpus", "menus"), so "GPUs" would not match "gpu":
+    every stem ending in "us" loses the s, for plurals and singulars alike ("status" becomes
+    "statu" whatever its form), so only words that differ by that s are joined."""
+    return stem[:-1] if len(stem) > 3 and stem.endswith("us") else stem

@@ -126,3 +126,19 @@ def test_the_stemmer_is_imported_only_when_ranking() -> None:
         "assert 'snowballstemmer' not in sys.modules, 'imported too early'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_plural_after_u_folds_too() -> None:
+    # Snowball keeps "gpus" as it is; the ranking folds it to "gpu".
+    at = {"start": "2024-05-14T09:00:00+00:00", "end": "2024-05-14T09:30:00+00:00"}
+    program = Program(
+        id="p",
+        name="p",
+        timezone="UTC",
+        items=[
+            {"id": "plural", "title": "Kernels on GPUs", **at},
+            {"id": "other", "title": "Roses", **at},
+        ],
+    )
+    assert by_id(rank(program, ["GPU"]))["plural"].score > 0
+    assert by_id(rank(program, ["gpus"]))["plural"].score > 0

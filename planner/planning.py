@@ -1,0 +1,233 @@
+"""The rules of `planner suggest` and `planner plan`: what to rank by, which part of the
+program to plan, what the plan keeps, and what applying it changes. Pure functions over the
+program and the agenda; the CLI only turns options into these arguments and prints.
+
+- What to rank by: interests (free words and phrases) and/or ``--like`` ids, where the word
+  ``picks`` stands for the current picks. Neither is a RequestError that says what to give.
+- The ranking is planner.rank's (BM25; a session is worth the sum of its parts), and its
+  scores are exactly what the plan maximises (planner.plan).
+- ``keep_picks``: the current picks and personal events are fixed and planned around;
+  without it only personal events are.
+- Applying a plan picks its added items in one locked change of the agenda (the caller runs
+  ``apply_plan`` inside ``agenda.update_agenda``, so the plan is made from the agenda as it is
+  under the lock). It never drops a pick: ``planner drop`` of the added ids undoes it exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from planner import timezones
+from planner.agenda import Agenda, EditResult, Pick, Snapshot, covered_by, pick
+from planner.clashes import WalkRule
+from planner.errors import RequestError
+from planner.model import Item, Program
+from planner.plan import Plan, Window, best_agenda, fixed_slots
+from planner.rank import Ranked, parse_interests, rank
+
+LIKE_PICKS = "picks"  # --like picks: the current picks
+ASK_FOR = (
+    'give interests (free words, a phrase in quotes: sparsity "gpu kernels") '
+    "or --like ID (--like picks: items like your picks)"
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the attendee asked for: interests and the ids (or ``picks``) to be like."""
+
+    interests: tuple[str, ...] = ()
+    like: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every timed item, best first, and what the attendee should be told about the query."""
+
+    ranked: list[Ranked]
+    unmatched: tuple[str, ...]  # interests that match no item
+    notes: tuple[str, ...]
+
+    def scores(self) -> dict[str, float]:
+        return {ranked.id: ranked.score for ranked in self.ranked}
+
+    def matched(self) -> dict[str, tuple[str, ...]]:
+        return {ranked.id: ranked.matched for ranked in self.ranked}
+
+
+def ranking(program: Program, agenda: Agenda, wanted: Wanted) -> Ranking:
+    """Rank the program; an unknown ``like`` id raises NotFoundError naming the closest ids."""
+    interests = [text for text in wanted.interests if text.strip()]
+    if not interests and not wanted.like:
+        raise RequestError(f"nothing to rank by: {ASK_FOR}")
+    like, notes = _liked_ids(program, agenda, wanted.like)
+    if not interests and not like:
+        raise RequestError(f"--like picks: your agenda has no picks to be like; {ASK_FOR}")
+    ranked = rank(program, interests, like)
+    seen = {word for entry in ranked for word in entry.matched}
+    unmatched = tuple(query.text for query in parse_interests(interests) if query.text not in seen)
+    return Ranking(ranked, unmatched, tuple(notes))
+
+
+def _liked_ids(
+    program: Program, agenda: Agenda, like: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    from planner.query import resolve_id
+
+    by_id = program.item_map()
+    ids: list[str] = []
+    for text in like:
+        if text == LIKE_PICKS:
+            ids.extend(p.id for p in agenda.picks if p.id in by_id)
+        else:
+            ids.append(resolve_id(program, text).id)
+    untimed = [item_id for item_id in dict.fromkeys(ids) if by_id[item_id].start is None]
+    notes = [
+        f"--like {item_id}: its time is to be announced, so it is not ranked and adds nothing"
+        for item_id in untimed
+    ]
+    return [item_id for item_id in dict.fromkeys(ids) if item_id not in untimed], notes
+
+
+def suggestions(
+    program: Program,
+    found: Ranking,
+    *,
+    zone: str,
+    kind: str | None = None,
+    day: date | None = None,
+) -> list[Ranked]:
+    """The ranking cut to one kind and/or one local day, still best first."""
+    by_id = program.item_map()
+
+    def wanted(entry: Ranked) -> bool:
+        item = by_id[entry.id]
+        if kind is not None and item.kind != kind:
+            return False
+        return day is None or timezones.local_date(item.start, zone) == day  # type: ignore[arg-type]
+
+    return [entry for entry in found.ranked if wanted(entry)]
+
+
+def day_window(
+    program: Program,
+    zone: str,
+    day: date | None,
+    start: time | None = None,
+    end: time | None = None,
+) -> Window:
+    """The part of the program to plan: a local day (``--day``), cut by local clock times."""
+    if day is None and (start is not None or end is not None):
+        days = sorted(
+            {timezones.local_date(i.start, zone) for i in program.items if i.start is not None}
+        )
+        if len(days) != 1:
+            raise RequestError(
+                f"--from/--until need --day DATE: {program.id} spans {len(days)} days"
+                + (f" ({days[0]} to {days[-1]})" if days else "")
+            )
+        day = days[0]
+    if day is None:
+        return Window()
+    begin = timezones.combine(day, start or time(0), zone)[0]
+    if end is not None:
+        finish = timezones.combine(day, end, zone)[0]
+    else:
+        finish = timezones.combine(day + timedelta(days=1), time(0), zone)[0]
+    if finish <= begin:
+        raise RequestError(
+            f"--until {end:%H:%M} is not after --from {(start or time(0)):%H:%M}; "
+            "give an --until later in the day"
+        )
+    return Window(begin, finish)
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What `planner plan` was asked: by what to rank, where, around what, above which score."""
+
+    wanted: Wanted
+    window: Window = field(default_factory=Window)
+    keep_picks: bool = True  # False (--replace): only personal events stay fixed
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The best agenda for a request, the ranking it maximised, and the request."""
+
+    plan: Plan
+    ranking: Ranking
+    request: PlanRequest
+
+    def added_items(self, program: Program) -> list[Item]:
+        by_id = program.item_map()
+        return [by_id[item_id] for item_id in self.plan.added]
+
+
+def propose(program: Program, agenda: Agenda, request: PlanRequest) -> Proposal:
+    """The exact best clash-free agenda for this request (see planner.plan)."""
+    found = ranking(program, agenda, request.wanted)
+    picks = [p.id for p in agenda.picks]
+    plan = best_agenda(
+        program,
+        found.scores(),
+        fixed=fixed_slots(program, picks if request.keep_picks else (), agenda.events),
+        walk=WalkRule(program, agenda.settings.walk_minutes),
+        picks=picks,
+        min_score=request.min_score,
+        window=request.window,
+    )
+    return Proposal(plan, found, request)
+
+
+def proposed_agenda(program: Program, agenda: Agenda, proposal: Proposal) -> Agenda:
+    """The proposed day as an agenda, for the day view: the plan's items (kept picks as they
+    are, with the talks they cover), and the personal events inside the window."""
+    by_id = program.item_map()
+    planned = [choice.id for choice in proposal.plan.items]
+    existing = {p.id: p for p in agenda.picks}
+    picks = [
+        existing.get(item_id) or Pick(id=item_id, snapshot=Snapshot.of(by_id[item_id]))
+        for item_id in planned
+    ]
+    kept = set(planned)
+    covering = covered_by(program, agenda)
+    picks += [p for p in agenda.picks if covering.get(p.id) in kept and p.id not in kept]
+    window = proposal.request.window
+    events = [
+        event
+        for event in agenda.events
+        if (window.end is None or event.start < window.end)
+        and (window.start is None or event.end > window.start)
+    ]
+    return Agenda(
+        program_id=agenda.program_id, picks=picks, events=events, settings=agenda.settings
+    )
+
+
+@dataclass(frozen=True)
+class AppliedPlan(EditResult):
+    """What `plan --apply` did: the agenda change, and the proposal made under the lock from
+    the agenda as it was then (``before``)."""
+
+    proposal: Proposal | None = None
+    before: Agenda | None = None
+
+    def undo_command(self) -> str | None:
+        """The one command that undoes it: drop what it added (None: it added nothing)."""
+        added = [outcome.id for outcome in self.outcomes if outcome.action == "added"]
+        return f"planner drop {' '.join(added)}" if added else None
+
+
+def plan_and_pick(
+    agenda: Agenda, program: Program, request: PlanRequest, *, zone: str, now: datetime
+) -> AppliedPlan:
+    """Plan from ``agenda`` and pick the plan's added items: the pure operation that
+    ``agenda.update_agenda`` runs under the lock, so plan and change see one agenda. It never
+    drops a pick, so ``planner drop`` of what it added restores the agenda."""
+    proposal = propose(program, agenda, request)
+    picked = pick(agenda, program, proposal.added_items(program), zone=zone, now=now)
+    return AppliedPlan(picked.agenda, picked.outcomes, proposal=proposal, before=agenda)
