@@ -17,10 +17,17 @@ from planner.present import time_range
 from planner.rank import Ranked
 
 SUGGEST_LIMIT = 20  # lines the text view of `suggest` shows unless --limit says otherwise
+# A session liked by many words matches dozens: the text view names the first few (--json all).
+SHOWN_WORDS = 6
 
 
 def score_text(score: float) -> str:
     return f"{score:.2f}"
+
+
+def words_text(words: tuple[str, ...]) -> str:
+    shown = ", ".join(words[:SHOWN_WORDS])
+    return shown + (f", +{len(words) - SHOWN_WORDS} more" if len(words) > SHOWN_WORDS else "")
 
 
 def suggest_text(program: Program, entries: list[Ranked], zone: str, *, limit: int | None) -> str:
@@ -41,7 +48,7 @@ def suggest_text(program: Program, entries: list[Ranked], zone: str, *, limit: i
         mark = "~" if item.estimated else " "
         lines.append(
             f"{score_text(entry.score):>7}  {when}{mark} {entry.id:<{id_width}}  "
-            f"[{', '.join(entry.matched)}]  {item.title}"
+            f"[{words_text(entry.matched)}]  {item.title}"
         )
     if len(matching) > len(shown):
         lines.append(f"... and {len(matching) - len(shown)} more (--limit N shows more)")
@@ -71,7 +78,7 @@ def plan_text(
         if row.id not in scores:
             continue
         words = matched.get(row.id, ())
-        why = f"score {score_text(scores[row.id])}" + (f" ({', '.join(words)})" if words else "")
+        why = f"score {score_text(scores[row.id])}" + (f" ({words_text(words)})" if words else "")
         note = Note("added", f"added, {why}") if row.id in added else Note("dim", f"kept, {why}")
         row.notes.insert(0, note)
     view.footer = _footer(program, proposal, len(clashes), applying)
