@@ -104,15 +104,7 @@ def _footer(
         title = by_id[item_id].title if item_id in by_id else ""
         lines.append([(f"- dropped {item_id}: {title}", "clash")])
     if plan.dropped:
-        lines.append(
-            [
-                (
-                    "  (--apply only adds: `planner drop "
-                    f"{' '.join(plan.dropped)}` drops what the plan leaves out)",
-                    "dim",
-                )
-            ]
-        )
+        lines.append([("  (--apply only adds; `planner drop ID...` drops these)", "dim")])
     if clash_count:
         noun = "clash" if clash_count == 1 else "clashes"
         lines.append(

@@ -143,7 +143,7 @@ def test_replace_shows_what_is_dropped(tmp_path: Path) -> None:
     assert run(agenda, fixture("plan_fixed_pick"), "pick", "picked").exit_code == 0
     text = run(agenda, fixture("plan_fixed_pick"), "plan", "robotics", "--replace").stdout
     assert "- dropped picked: The talk already picked" in text
-    assert "`planner drop picked` drops what the plan leaves out" in text
+    assert "(--apply only adds; `planner drop ID...` drops these)" in text
 
 
 def test_apply_picks_in_one_change_and_prints_the_undo(tmp_path: Path) -> None:
