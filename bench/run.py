@@ -2,7 +2,7 @@
 
     python bench/run.py                  # every figure, about two minutes on 2 cores
     python bench/run.py load export      # only some sections (startup, load, clashes,
-                                         # export, memory, importers)
+                                         # export, memory, importers, pick, html, plan)
 
 Both sides of every ratio are whole processes started the same way: the planner
 command against a `python -c` / script baseline doing the irreducible part of the
@@ -465,6 +465,13 @@ def html_page(big: Path) -> list[Figure]:
     return figures
 
 
+def plan_and_talks() -> list[Figure]:
+    """Issue 14: `planner plan` against `planner talks` on the same file (bench/plan_bench.py)."""
+    import plan_bench  # beside this file; it imports this module back for its helpers
+
+    return plan_bench.figures()
+
+
 SECTIONS = {
     "startup": lambda big: startup(),
     "load": browse_and_load,
@@ -474,6 +481,7 @@ SECTIONS = {
     "importers": lambda big: importer_scale(),
     "pick": pick_into_a_full_agenda,
     "html": html_page,
+    "plan": lambda big: plan_and_talks(),
 }
 
 

@@ -23,7 +23,6 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 from planner.model import Item, Program
 
@@ -134,16 +133,21 @@ def _add_likeness(
         if itself <= 0:
             continue
         scale = corpus.rare_word_idf() / itself
-        for term, weight in terms.items():
-            for other, value in per_term.get(term, {}).items():
-                scores[other] += scale * weight * value
         # The words that explain a match: the query's strongest words the item holds.
         strongest = sorted(terms, key=lambda t: (-terms[t] * corpus.idf_of(per_term, t), t))
-        for other in {other for t in terms for other in per_term.get(t, {})}:
-            held = (t for t in strongest if other in per_term.get(t, {}))
-            words = list(islice(held, MAX_LIKE_WORDS))
-            shown = [corpus.surface(t) for t in words]
-            matched[other].extend(word for word in shown if word not in matched[other])
+        held_by: list[list[str]] = [[] for _ in scores]  # per item: its strongest words
+        for term in strongest:
+            factor = scale * terms[term]
+            for other, value in per_term.get(term, {}).items():
+                scores[other] += factor * value
+                held = held_by[other]
+                if len(held) < MAX_LIKE_WORDS:
+                    held.append(term)
+        surfaces = {term: corpus.surface(term) for term in strongest}
+        for other, held in enumerate(held_by):
+            if held:
+                words = matched[other]
+                words.extend(w for w in (surfaces[t] for t in held) if w not in words)
 
 
 def _container_values(program: Program, own: dict[str, Ranked]) -> list[Ranked]:
