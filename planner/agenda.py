@@ -10,8 +10,7 @@ library does the job on the POSIX systems planner runs on, so a dependency such 
 because deleting a lock file lets two writers lock two different files.
 
 Versions: 1 had no ``picked_at``; 2 records when each pick was made; 3 records what the
-last export wrote for a changed item (``exported``), so that SEQUENCE never falls; 4 marks a
-pick as a backup (``maybe``: `planner pick ID --maybe`, see planner/backups.py). An older file is
+last export wrote for a changed item (``exported``), so that SEQUENCE never falls. An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
@@ -39,7 +38,7 @@ from planner.errors import AgendaError, PlannerError
 from planner.files import NotARegularFile, link_target, read_regular, write_atomic
 from planner.model import Item, Moment, PersonalEvent, Program, sort_key
 
-AGENDA_VERSION = 4
+AGENDA_VERSION = 3
 DEFAULT_WALK_MINUTES = 5
 LOCK_TIMEOUT_SECONDS = 15.0
 EVENT_PREFIX = "my-"
@@ -75,8 +74,6 @@ class Pick(BaseModel):
     # The item as the last export wrote it, when that differed from the snapshot (a change the
     # attendee has not confirmed by picking again); None when exports wrote the snapshot.
     exported: Snapshot | None = None
-    # A backup ("maybe"): bookmarked beside a firm pick it may overlap, to decide on the spot.
-    maybe: bool = False
 
     def written(self) -> Snapshot:
         """The item as calendars last received it (or will, on the first export)."""
@@ -93,7 +90,7 @@ class Settings(BaseModel):
 class Agenda(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[4] = AGENDA_VERSION
+    version: Literal[3] = AGENDA_VERSION
     program_id: str
     picks: list[Pick] = []
     events: list[PersonalEvent] = []
@@ -320,12 +317,7 @@ def _from_v2(raw: dict) -> dict:
     return {**raw, "version": 3}
 
 
-def _from_v3(raw: dict) -> dict:
-    # Version 3 has the same fields minus maybe: every pick was firm.
-    return {**raw, "version": 4}
-
-
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2, 3: _from_v3}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2}
 OLDEST_VERSION = min(MIGRATIONS)
 
 
@@ -375,13 +367,6 @@ def exported_items(program: Program, agenda: Agenda) -> list[Item]:
     covered = covered_by(program, agenda)
     items = [by_id[p.id] for p in agenda.picks if p.id in by_id and p.id not in covered]
     return sorted(items, key=sort_key)
-
-
-def without_backups(agenda: Agenda) -> Agenda:
-    """The agenda with its backups ("maybe" picks) left out: what an export shows by default."""
-    if not any(pick.maybe for pick in agenda.picks):
-        return agenda
-    return agenda.model_copy(update={"picks": [p for p in agenda.picks if not p.maybe]})
 
 
 def vanished_picks(program: Program, agenda: Agenda) -> list[Pick]:
@@ -490,31 +475,27 @@ def record_export(agenda: Agenda, program: Program) -> EditResult:
     return EditResult(new, [])
 
 
-def mark_exported(agenda: Agenda, program: Program, *, with_backups: bool = False) -> None:
+def mark_exported(agenda: Agenda, program: Program) -> None:
     """Record an .ics export in ``agenda`` (in place; the caller holds the lock): each pick
     the file holds whose item changed since calendars last received it keeps the raised
-    SEQUENCE and what was written. Backups are in the file only ``with_backups``."""
-    for pick, item in _changed_since_written(agenda, program, with_backups):
+    SEQUENCE and what was written."""
+    for pick, item in _changed_since_written(agenda, program):
         pick.sequence += 1
         pick.exported = Snapshot.of(item)
 
 
-def export_pending(agenda: Agenda, program: Program, *, with_backups: bool = False) -> bool:
+def export_pending(agenda: Agenda, program: Program) -> bool:
     """Whether an .ics export of this agenda raises some SEQUENCE (so must be recorded)."""
-    return bool(_changed_since_written(agenda, program, with_backups))
+    return bool(_changed_since_written(agenda, program))
 
 
-def _changed_since_written(
-    agenda: Agenda, program: Program, with_backups: bool = False
-) -> list[tuple[Pick, Item]]:
+def _changed_since_written(agenda: Agenda, program: Program) -> list[tuple[Pick, Item]]:
     # Only what the file holds: a talk that became "to be announced" gets no event.
     in_file = {item.id: item for item in exported_items(program, agenda) if item.announced}
     return [
         (pick, in_file[pick.id])
         for pick in agenda.picks
-        if pick.id in in_file
-        and (with_backups or not pick.maybe)
-        and not _same(pick.written(), in_file[pick.id])
+        if pick.id in in_file and not _same(pick.written(), in_file[pick.id])
     ]
 
 
@@ -561,19 +542,17 @@ def pick(
     *,
     zone: str | None = None,
     now: datetime | None = None,
-    maybe: bool = False,
 ) -> EditResult:
     """Pick items: add them, refresh their snapshot if already picked, or say what covers them.
 
     ``now`` is recorded as each new pick's ``picked_at`` (the caller passes the clock in).
-    ``maybe`` picks them as backups; picking a backup without it makes it a firm pick.
     """
     zone = zone or program.timezone
     new = _copy_for_edit(agenda)
     picks = _PickIndex(new, program)
     outcomes: list[Outcome] = []
     for item in items:
-        outcomes.extend(_pick_one(picks, item, zone, now, maybe))
+        outcomes.extend(_pick_one(picks, item, zone, now))
     return EditResult(new, outcomes)
 
 
@@ -634,20 +613,10 @@ def _copy_for_edit(agenda: Agenda) -> Agenda:
     return agenda.model_copy(update={"picks": list(agenda.picks), "events": list(agenda.events)})
 
 
-def _pick_one(
-    picks: _PickIndex, item: Item, zone: str, now: datetime | None, maybe: bool
-) -> list[Outcome]:
+def _pick_one(picks: _PickIndex, item: Item, zone: str, now: datetime | None) -> list[Outcome]:
     existing = picks.picks.get(item.id)
     if existing is not None:
-        if existing.maybe == maybe:
-            return [_refresh(picks.own_copy(existing), item, zone)]
-        changed = picks.own_copy(existing)
-        changed.maybe = maybe
-        refreshed = _refresh(changed, item, zone)
-        now_is = "a backup" if maybe else "a firm pick"
-        rest = refreshed.message.split("already picked", 1)[1]
-        message = f"{item.id} is now {now_is}" + (rest if rest.startswith(";") else "")
-        return [Outcome(item.id, "refreshed", message)]
+        return [_refresh(picks.own_copy(existing), item, zone)]
     cover = picks.picked_ancestor(item.id)
     if cover is not None:
         return [
@@ -659,8 +628,8 @@ def _pick_one(
                 covered_by=cover,
             )
         ]
-    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now, maybe=maybe))
-    outcomes = [_added(item, zone, maybe)]
+    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now))
+    outcomes = [_added(item, zone)]
     for other in picks.newly_covered(item.id):
         outcomes.append(
             Outcome(
@@ -673,19 +642,18 @@ def _pick_one(
     return outcomes
 
 
-def _added(item: Item, zone: str, maybe: bool = False) -> Outcome:
-    added = "added a backup" if maybe else "added"
+def _added(item: Item, zone: str) -> Outcome:
     if not item.announced:
         return Outcome(
             item.id,
             "added",
-            f"{added} {item.id}: {item.title} (time to be announced: no clash checks or calendar "
+            f"added {item.id}: {item.title} (time to be announced: no clash checks or calendar "
             "entry until it has a time)",
             tba=True,
         )
     where = item.room or "room unknown"
     when = f"{_clock(item.start, zone, with_day=True)}-{_clock(item.end, zone)}"
-    return Outcome(item.id, "added", f"{added} {item.id}: {item.title} ({when}, {where})")
+    return Outcome(item.id, "added", f"added {item.id}: {item.title} ({when}, {where})")
 
 
 def _refresh(existing: Pick, item: Item, zone: str) -> Outcome:

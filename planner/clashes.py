@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,7 @@ from planner.agenda import DEFAULT_WALK_MINUTES, Agenda, ancestors, exported_ite
 from planner.model import Item, Program
 from planner.text import clock, span
 
-ClashKind = Literal["time", "room_change", "room_double_booked", "backup"]
+ClashKind = Literal["time", "room_change", "room_double_booked"]
 POSSIBLE = "possible clash (estimated time or room): "
 NO_ANCESTORS: frozenset[str] = frozenset()
 
@@ -117,10 +116,6 @@ class FoundClash:
 
     def worded(self, zone: str) -> Clash:
         first, second = self.first, self.second
-        if self.kind == "backup":
-            overlap = span(max(first.start, second.start), min(first.end, second.end), zone)
-            message = f"{first.id} is a backup for {second.id} (overlap {overlap})"
-            return Clash(self.kind, (first.id, second.id), self.minutes, self.estimated, message)
         if self.kind == "time":
             overlap = span(max(first.start, second.start), min(first.end, second.end), zone)
             message = f"{first.id} and {second.id} overlap by {_minutes(self.minutes)} ({overlap})"
@@ -270,55 +265,13 @@ def _minutes(count: int) -> str:
 
 
 def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
-    """The agenda's timed firm entries: picked items (once each, backups left out) and
-    personal events."""
+    """The agenda's timed entries: picked items (once each) and personal events."""
     by_id = program.item_map()
-    backups = {pick.id for pick in agenda.picks if pick.maybe}
-    slots = [
-        item_slot(item, by_id)
-        for item in exported_items(program, agenda)
-        if item.announced and item.id not in backups
-    ]
+    slots = [item_slot(item, by_id) for item in exported_items(program, agenda) if item.announced]
     slots.extend(
         Slot(event.id, event.start, event.end, room=event.location) for event in agenda.events
     )
     return slots
-
-
-def backup_slots(program: Program, agenda: Agenda) -> list[Slot]:
-    """The agenda's timed backups ("maybe" picks)."""
-    by_id = program.item_map()
-    backups = {pick.id for pick in agenda.picks if pick.maybe}
-    if not backups:
-        return []
-    return [
-        item_slot(item, by_id)
-        for item in exported_items(program, agenda)
-        if item.announced and item.id in backups
-    ]
-
-
-def backup_relations(backups: list[Slot], firm: list[Slot]) -> list[FoundClash]:
-    """Each backup and the firm entries it overlaps: not a clash but what it is a backup for.
-
-    A backup may be attended instead, so it takes part in no time or room-change clash; two
-    backups overlapping each other are two alternatives, reported as nothing.
-    """
-    if not backups:
-        return []
-    ordered = sorted(firm, key=lambda slot: (slot.start, slot.id))
-    starts = [slot.start for slot in ordered]
-    found = []
-    for backup in backups:
-        for other in ordered[: bisect_left(starts, backup.end)]:
-            seconds = (min(backup.end, other.end) - max(backup.start, other.start)).total_seconds()
-            if seconds > 0 and not backup.related_to(other):
-                found.append(FoundClash("backup", backup, other, math.ceil(seconds / 60)))
-    return found
-
-
-def later_start(found: FoundClash) -> datetime:
-    return max(found.first.start, found.second.start)
 
 
 def item_slot(item: Item, by_id: dict[str, Item]) -> Slot:
@@ -351,13 +304,7 @@ def clashes_touching(program: Program, agenda: Agenda, ids: set[str], *, zone: s
 def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
     """agenda_clashes, not yet worded: for a caller that shows only some of them."""
     walk = WalkRule(program, agenda.settings.walk_minutes)
-    firm = agenda_slots(program, agenda)
-    clashes = sweep_clashes(firm, walk)
-    relations = backup_relations(backup_slots(program, agenda), firm)
-    if not relations:
-        return clashes
-    # The sweep's clashes come in order of their later entry's start; the backups join them.
-    return list(heapq.merge(clashes, sorted(relations, key=later_start), key=later_start))
+    return sweep_clashes(agenda_slots(program, agenda), walk)
 
 
 # --- the program ---------------------------------------------------------------------------

@@ -441,7 +441,7 @@ def _report_edit(app: App, result: Any) -> None:
     for outcome in result.outcomes:
         emit(outcome.message)
     for clash in clashes_touching(app.program, result.agenda, result.touched(), zone=app.zone):
-        warn(f"{'Note' if clash.kind == 'backup' else 'Warning'}: {clash.message}")
+        warn(f"Warning: {clash.message}")
 
 
 def _event_times(start: Any, end: Any, zone: str) -> tuple[datetime, datetime, list[str]]:
@@ -463,11 +463,8 @@ def _use_color() -> bool:
 
 @cli.command()
 @click.argument("items", nargs=-1, required=True, type=ItemType())
-@click.option(
-    "--maybe", is_flag=True, help="As backups: overlapping a pick is no clash (re-pick: firm)."
-)
 @pass_app
-def pick(app: App, items: tuple[Item, ...], maybe: bool) -> None:
+def pick(app: App, items: tuple[Item, ...]) -> None:
     """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
     from planner import agenda
 
@@ -475,7 +472,7 @@ def pick(app: App, items: tuple[Item, ...], maybe: bool) -> None:
     result = agenda.update_agenda(
         app.agenda_path,
         program.id,
-        lambda current: agenda.pick(current, program, items, zone=zone, now=now, maybe=maybe),
+        lambda current: agenda.pick(current, program, items, zone=zone, now=now),
     )
     _report_edit(app, result)
 
@@ -579,7 +576,7 @@ def clashes(app: App, as_json: bool, strict: bool) -> None:
     program = app.program
     found = agenda_clashes(program, agenda.read_agenda(app.agenda_path, program.id), zone=app.zone)
     emit(present.dumps([c.as_json() for c in found]) if as_json else present.clashes_text(found))
-    if strict and any(clash.kind != "backup" for clash in found):
+    if strict and found:
         click.get_current_context().exit(EXIT_FINDINGS)
 
 
@@ -919,9 +916,6 @@ if TYPE_CHECKING:
 @click.option("--day", type=DateType(), help="html: only this date (in the export zone).")
 @click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
-@click.option(
-    "--with-backups", is_flag=True, help="Also your backups (pick --maybe): tentative, free time."
-)
 @pass_app
 def export(
     app: App,
@@ -935,7 +929,6 @@ def export(
     day: Any,
     room: str | None,
     force: bool,
-    with_backups: bool,
 ) -> None:
     """Export your agenda as .ics (Google, Outlook, Apple Calendar) or as an HTML page.
 
@@ -952,20 +945,16 @@ def export(
     default = Path("exports") / f"{program.id}-agenda.{fmt}"
     current = agenda.read_agenda(app.agenda_path, program.id)
     target = _export_target(output, default, force)  # None: stdout
-    if fmt == "ics" and agenda.export_pending(current, program, with_backups=with_backups):
+    if fmt == "ics" and agenda.export_pending(current, program):
         # A SEQUENCE rises: build the file and remember the SEQUENCE under the agenda's lock (a
         # busy lock stops the export before anything is written). The file is written after
         # the lock is released, so a slow reader of stdout never holds up other commands; a
         # write that fails then leaves SEQUENCE one higher than calendars saw, never lower.
         with agenda.edit_agenda(app.agenda_path, program.id) as locked:
-            lines = _export_file(
-                app, locked, fmt, zone, alarm, name, show_all, with_backups=with_backups
-            )
-            agenda.mark_exported(locked, program, with_backups=with_backups)
+            lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
+            agenda.mark_exported(locked, program)
     else:
-        lines = _export_file(
-            app, current, fmt, zone, alarm, name, show_all, only, with_backups=with_backups
-        )
+        lines = _export_file(app, current, fmt, zone, alarm, name, show_all, only)
     _write_export(lines.data, target, lines.summary)
     for line in lines.notes:
         warn(line)
@@ -987,10 +976,7 @@ def _export_file(
     name: str | None,
     show_all: bool,
     only: frozenset[str] | None = None,
-    *,
-    with_backups: bool = False,
 ) -> _ExportFile:
-    from planner.agenda import without_backups
     from planner.clashes import sweep_agenda
 
     program = app.program
@@ -999,10 +985,10 @@ def _export_file(
     if fmt == "html":
         from planner.export.html import to_html
 
-        worded = [clash.worded(clash_zone) for clash in found if clash.kind != "backup"]
+        worded = [clash.worded(clash_zone) for clash in found]
         page = to_html(
             program,
-            current if with_backups else without_backups(current),
+            current,
             zone=zone or "UTC",
             now=app.now(),
             show_all=show_all,
@@ -1011,7 +997,7 @@ def _export_file(
         )
         data, summary, notes = page.encode("utf-8"), f"zone {zone or 'UTC'}", []
     else:
-        data, summary, notes = _ics_export(app, current, zone, alarm, name, with_backups)
+        data, summary, notes = _ics_export(app, current, zone, alarm, name)
     return _ExportFile(data, summary, notes + _clash_warnings(found, clash_zone))
 
 
@@ -1026,7 +1012,6 @@ def _page_items(program: Program, zone: str, day: Any, room: str | None) -> froz
 
 def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:
     """Every clash up to a screenful; beyond that the first few and where to see them all."""
-    found = [clash for clash in found if clash.kind != "backup"]
     shown = found if len(found) <= CLASH_WARNINGS_IN_FULL else found[:CLASH_WARNINGS_FIRST]
     lines = [f"Warning: {clash.worded(zone).message}" for clash in shown]
     if len(found) > len(shown):
@@ -1038,25 +1023,12 @@ def _clash_warnings(found: list[FoundClash], zone: str) -> list[str]:
 
 
 def _ics_export(
-    app: App,
-    current: Any,
-    zone: str | None,
-    alarm: int | None,
-    name: str | None,
-    with_backups: bool,
+    app: App, current: Any, zone: str | None, alarm: int | None, name: str | None
 ) -> tuple[bytes, str, list[str]]:
     """The .ics bytes, the one-line summary, and the lines for stderr."""
     from planner.export.ics import to_ics
 
-    result = to_ics(
-        app.program,
-        current,
-        zone=zone,
-        now=app.now(),
-        alarm_minutes=alarm,
-        name=name,
-        with_backups=with_backups,
-    )
+    result = to_ics(app.program, current, zone=zone, now=app.now(), alarm_minutes=alarm, name=name)
     summary = f"{result.events} event{'s' if result.events != 1 else ''}, zone {result.zone}"
     if result.utc and result.zone != "UTC":
         summary += " (times written in UTC)"

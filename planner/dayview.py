@@ -95,7 +95,6 @@ def build_day_view(
     by_id = program.item_map()
     rows: dict[str, Row] = {}
     covering = covered_by(program, agenda)
-    backups = {pick.id for pick in agenda.picks if pick.maybe}
     for item in exported_items(program, agenda):
         rows[item.id] = _item_row(item)
     for event in agenda.events:
@@ -104,9 +103,6 @@ def build_day_view(
         )
     for clash in clashes:
         _add_clash_notes(rows, clash)
-    for backup in backups & rows.keys():
-        if not any(note.text.startswith("backup for ") for note in rows[backup].notes):
-            rows[backup].notes.insert(0, Note("dim", "backup"))
     for pick_id, cover in covering.items():
         if pick_id in by_id:
             row = _item_row(by_id[pick_id], covered=True)
@@ -123,7 +119,7 @@ def build_day_view(
         rows=[row for row in ordered if row.start is not None],
         tba=[row for row in ordered if row.start is None],
         vanished=vanished,
-        clash_count=sum(1 for clash in clashes if clash.kind != "backup"),
+        clash_count=len(clashes),
         change_count=len(changes),
     )
 
@@ -149,12 +145,6 @@ def _row_order(row: Row) -> tuple[bool, datetime | None, bool, str]:
 
 def _add_clash_notes(rows: dict[str, Row], clash: Clash) -> None:
     first, second = clash.items
-    if clash.kind == "backup":
-        if first in rows:
-            rows[first].notes.append(Note("dim", f"backup for {second}"))
-        if second in rows:
-            rows[second].notes.append(Note("dim", f"backup: {first}"))
-        return
     maybe = " (possible: estimated)" if clash.estimated else ""
     minutes = f"{clash.minutes} min"
     if clash.kind == "room_change":

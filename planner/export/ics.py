@@ -65,7 +65,6 @@ class _Entry:
     categories: list[str] = field(default_factory=list)
     url: str | None = None
     tentative: bool = False
-    transparent: bool = False  # a backup: it does not make the attendee busy
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -172,12 +171,6 @@ def _item_entry(item: Item, look: _Lookup, sequence: int) -> _Entry:
     )
 
 
-def _backup(entry: _Entry) -> _Entry:
-    """A backup (`planner pick --maybe`): tentative, and free time in the calendar."""
-    entry.tentative = entry.transparent = True
-    return entry
-
-
 def _personal_entry(event: PersonalEvent, look: _Lookup) -> _Entry:
     return _Entry(
         uid=look.uid(event.id),
@@ -189,20 +182,16 @@ def _personal_entry(event: PersonalEvent, look: _Lookup) -> _Entry:
     )
 
 
-def _entries(
-    program: Program, agenda: Agenda, zone: str, with_backups: bool = False
-) -> tuple[list[_Entry], list[Item]]:
+def _entries(program: Program, agenda: Agenda, zone: str) -> tuple[list[_Entry], list[Item]]:
     look = _Lookup.of(program, zone)
     picks = {pick.id: pick for pick in agenda.picks}
-    items = [
-        item for item in exported_items(program, agenda) if with_backups or not picks[item.id].maybe
-    ]
+    items = exported_items(program, agenda)
     left_out = [item for item in items if not item.announced]
-    entries = []
-    for item in items:
-        if item.announced:
-            entry = _item_entry(item, look, sequence_of(picks[item.id], item))
-            entries.append(_backup(entry) if picks[item.id].maybe else entry)
+    entries = [
+        _item_entry(item, look, sequence_of(picks[item.id], item))
+        for item in items
+        if item.announced
+    ]
     entries.extend(_personal_entry(event, look) for event in agenda.events)
     entries.sort(key=lambda entry: (entry.start, entry.end, entry.uid))
     return entries, left_out
@@ -334,8 +323,6 @@ def _event(entry: _Entry, zone: str | None, stamp: _Time, alarm_minutes: int | N
         event["DESCRIPTION"] = _ExactText(entry.description)
     if entry.tentative:
         event["STATUS"] = vText("TENTATIVE")
-    if entry.transparent:
-        event["TRANSP"] = vText("TRANSPARENT")
     if entry.url:
         event["URL"] = vUri(entry.url)
     event["CATEGORIES"] = _ExactCategories(entry.categories)
@@ -368,16 +355,14 @@ def to_ics(
     now: datetime,
     alarm_minutes: int | None,
     name: str | None,
-    with_backups: bool = False,
 ) -> IcsResult:
     """The agenda's picks and personal events as .ics bytes (zone None means UTC).
 
-    ``alarm_minutes`` None takes the agenda's default alarm setting. Backups are left out
-    unless ``with_backups`` (then TENTATIVE and TRANSPARENT). Raises ExportError when there
-    is nothing to export.
+    ``alarm_minutes`` None takes the agenda's default alarm setting. Raises ExportError
+    when there is nothing to export.
     """
     shown_zone = timezones.calendar_name(timezones.check_zone(zone)) if zone is not None else "UTC"
-    entries, left_out = _entries(program, agenda, shown_zone, with_backups)
+    entries, left_out = _entries(program, agenda, shown_zone)
     if not entries:
         raise ExportError(_nothing_message(program, left_out))
     plan = _plan_zone(entries, None if zone is None else shown_zone)
