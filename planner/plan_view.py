@@ -8,11 +8,9 @@ the difference to the current agenda come last.
 from __future__ import annotations
 
 from planner import timezones
-from planner.agenda import Agenda
-from planner.clashes import Clash
 from planner.dayview import Note, Segment, build_day_view, render_day_view
 from planner.model import Program
-from planner.planning import Proposal
+from planner.planning import Planned, Proposal
 from planner.present import time_range
 from planner.rank import Ranked
 
@@ -55,20 +53,11 @@ def suggest_text(program: Program, entries: list[Ranked], zone: str, *, limit: i
     return "\n".join(lines)
 
 
-def plan_text(
-    program: Program,
-    shown: Agenda,
-    proposal: Proposal,
-    clashes: list[Clash],
-    zone: str,
-    *,
-    width: int,
-    color: bool,
-    applying: bool,
-) -> str:
-    """The proposed day (``shown``, from planning.proposed_agenda) with scores and the diff."""
+def plan_text(program: Program, planned: Planned, zone: str, *, width: int, color: bool) -> str:
+    """The proposed day (planning.Planned) with each item's score, the total and the diff."""
+    proposal = planned.proposal
     plan = proposal.plan
-    view = build_day_view(program, shown, clashes, [], zone)
+    view = build_day_view(program, planned.shown, planned.clashes, [], zone)
     view.title = f"{program.name}: proposed agenda"
     view.empty = "Nothing to plan: no item scores above the minimum in this part of the program."
     scores = {choice.id: choice.score for choice in plan.items}
@@ -81,7 +70,7 @@ def plan_text(
         why = f"score {score_text(scores[row.id])}" + (f" ({words_text(words)})" if words else "")
         note = Note("added", f"added, {why}") if row.id in added else Note("dim", f"kept, {why}")
         row.notes.insert(0, note)
-    view.footer = _footer(program, proposal, len(clashes), applying)
+    view.footer = _footer(program, proposal, len(planned.clashes), planned.applied is not None)
     return render_day_view(view, width=width, color=color)
 
 

@@ -8,9 +8,11 @@ program and the agenda; the CLI only turns options into these arguments and prin
   scores are exactly what the plan maximises (planner.plan).
 - ``keep_picks``: the current picks and personal events are fixed and planned around;
   without it only personal events are.
-- Applying a plan picks its added items in one locked change of the agenda (the caller runs
-  ``apply_plan`` inside ``agenda.update_agenda``, so the plan is made from the agenda as it is
-  under the lock). It never drops a pick: ``planner drop`` of the added ids undoes it exactly.
+- Applying a plan picks its added items in one locked change of the agenda (``plan_day`` runs
+  ``plan_and_pick`` inside ``agenda.update_agenda``, so the plan is made from the agenda as it
+  is under the lock). It never drops a pick: ``planner drop`` of the added ids undoes it.
+
+``suggest`` and ``plan_day`` are the use cases a face calls (as planner.actions' are).
 """
 
 from __future__ import annotations
@@ -18,10 +20,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import cast
 
 from planner import timezones
-from planner.agenda import Agenda, EditResult, Pick, Snapshot, covered_by, pick
-from planner.clashes import WalkRule
+from planner.agenda import (
+    Agenda,
+    EditResult,
+    Pick,
+    Snapshot,
+    agenda_clashes,
+    covered_by,
+    pick,
+    read_agenda,
+    sweep_agenda,
+    update_agenda,
+    walk_rule,
+)
+from planner.clashes import Clash
 from planner.errors import RequestError
 from planner.model import Item, Program
 from planner.plan import Plan, Window, best_agenda, fixed_slots
@@ -175,7 +191,7 @@ def propose(program: Program, agenda: Agenda, request: PlanRequest) -> Proposal:
         program,
         found.scores(),
         fixed=fixed_slots(program, picks if request.keep_picks else (), agenda.events),
-        walk=WalkRule(program, agenda.settings.walk_minutes),
+        walk=walk_rule(program, agenda),
         picks=picks,
         min_score=request.min_score,
         window=request.window,
@@ -231,3 +247,67 @@ def plan_and_pick(
     proposal = propose(program, agenda, request)
     picked = pick(agenda, program, proposal.added_items(program), zone=zone, now=now)
     return AppliedPlan(picked.agenda, picked.outcomes, proposal=proposal, before=agenda)
+
+
+# --- the use cases -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """`planner suggest`: the ranking (with what to tell about the query) and its entries."""
+
+    ranking: Ranking
+    entries: list[Ranked]
+
+
+def suggest(
+    program: Program,
+    agenda_path: Path,
+    wanted: Wanted,
+    *,
+    zone: str,
+    kind: str | None = None,
+    day: date | None = None,
+) -> Suggestions:
+    found = ranking(program, read_agenda(agenda_path, program.id), wanted)
+    return Suggestions(found, suggestions(program, found, zone=zone, kind=kind, day=day))
+
+
+@dataclass(frozen=True)
+class Planned:
+    """`planner plan`: the proposal, the day to show (the plan's items with the personal
+    events), the clashes among what it keeps, and what --apply did, if asked."""
+
+    proposal: Proposal
+    shown: Agenda
+    clashes: list[Clash]
+    applied: AppliedPlan | None = None
+    created: list[Clash] = field(default_factory=list)  # clashes the apply created
+
+
+def plan_day(
+    program: Program,
+    agenda_path: Path,
+    request: PlanRequest,
+    *,
+    zone: str,
+    now: datetime,
+    apply: bool = False,
+) -> Planned:
+    """Plan (and with ``apply`` pick the added items, under the agenda's lock)."""
+    applied = None
+    created: list[Clash] = []
+    if apply:
+        applied = update_agenda(
+            agenda_path,
+            program.id,
+            lambda current: plan_and_pick(current, program, request, zone=zone, now=now),
+        )
+        # plan_and_pick always sets both; the defaults only serve the dataclass's field order.
+        proposal, before = cast(Proposal, applied.proposal), cast(Agenda, applied.before)
+        created = [f.worded(zone) for f in sweep_agenda(program, applied.agenda, applied.touched())]
+    else:
+        before = read_agenda(agenda_path, program.id)
+        proposal = propose(program, before, request)
+    shown = proposed_agenda(program, before, proposal)
+    return Planned(proposal, shown, agenda_clashes(program, shown, zone=zone), applied, created)

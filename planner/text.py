@@ -163,6 +163,39 @@ def slugify(
     return slug
 
 
+# --- naming an item in a message ---
+
+ELLIPSIS = "…"
+# Long enough to tell talks apart, short enough that a clash of two still fits a line.
+SHORT_TITLE = 32
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when anything was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS if limit > 0 else ""
+
+
+def cut_words(text: str, limit: int) -> str:
+    """``cut``, but at the end of a word where one ends in the second half of ``limit``."""
+    if len(text) <= limit:
+        return text
+    head = text[: max(limit - 1, 0)]
+    space = head.rfind(" ")
+    if space > limit // 2 and not text[limit - 1].isspace():
+        head = head[:space]
+    return head.rstrip(" ,;:-") + ELLIPSIS
+
+
+def named(item_id: str, title: str | None) -> str:
+    """How a message names an item: its short title and its id, ``Tiled SpMM and its performance… (tiled-spmm)``;
+    the id alone when there is no title (or the title is the id)."""
+    if not title or title == item_id:
+        return item_id
+    return f"{cut_words(one_line(title), SHORT_TITLE)} ({item_id})"
+
+
 # --- clock and span wording ---
 
 TO_BE_ANNOUNCED = "to be announced"

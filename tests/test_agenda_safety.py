@@ -179,6 +179,23 @@ def confirmed_count(log: str, commands: list[list[str]]) -> tuple[int, bool]:
     return done, False
 
 
+def kill_window(
+    tmp_path: Path, program_path: Path, rng: random.Random, talks: list[str], fork_server
+) -> float:
+    """Seconds in which a kill lands within the first few commands of a sequence, measured on
+    this machine now (a loaded machine runs each command slower; a fixed window then kills
+    before the first save every time)."""
+    folder = tmp_path / "calibration"
+    folder.mkdir()
+    base = ["--program", str(program_path), "--agenda", str(folder / "agenda.json")]
+    commands = plan_commands([], base, rng, talks)
+    started = time.monotonic()
+    fork_server.send({"mode": "sequence", "log": str(folder / "log"), "commands": commands})
+    fork_server.answer()  # the pid
+    fork_server.answer()  # the wait status: it ran to the end
+    return 4 * (time.monotonic() - started) / len(commands)
+
+
 @pytest.mark.slow
 def test_processes_killed_at_random_moments_leave_the_old_or_the_new_agenda(
     tmp_path: Path, fork_server
@@ -190,12 +207,13 @@ def test_processes_killed_at_random_moments_leave_the_old_or_the_new_agenda(
     base = ["--program", str(program_path), "--agenda", str(path)]
     state: list[str] = []  # the picks every confirmation so far promises
     kills = mid_command = temp_left = 0
+    window = kill_window(tmp_path, program_path, rng, talks, fork_server)
     for round_number in range(120):
         commands = plan_commands(state, base, rng, talks)
         log = tmp_path / f"round-{round_number}.log"
         fork_server.send({"mode": "sequence", "log": str(log), "commands": commands})
         pid = int(fork_server.answer())
-        time.sleep(rng.uniform(0.0, 0.08))
+        time.sleep(rng.uniform(0.0, window))
         os.kill(pid, signal.SIGKILL)
         status = int(fork_server.answer())
         output = log.read_text() if log.exists() else ""  # killed before opening it

@@ -39,7 +39,8 @@ def test_a_room_booked_twice_is_a_warning_with_the_overlap() -> None:
     ]
     [first, _] = double_bookings(program_of("double_booked_room"))
     assert first.message == (
-        "Hall A is double-booked: keynote and workshop overlap by 15 minutes (09:45-10:00)"
+        "Hall A is double-booked: Keynote (keynote) and Workshop booked into the… (workshop) "
+        "overlap by 15 minutes (09:45-10:00)"
     )
 
 
@@ -106,7 +107,7 @@ def test_zero_length_is_an_error_and_loader_notes_are_warnings() -> None:
 def test_estimated_items_are_warnings_with_their_note() -> None:
     [finding] = check_program(program_of("tiny_program"))
     assert (finding.severity, finding.kind, finding.items) == ("warning", "estimated", ("gamma",))
-    assert finding.message == "gamma: end estimated from the page order"
+    assert finding.message == "Gamma keynote (gamma): end estimated from the page order"
 
 
 def test_a_child_outside_its_parent_and_a_negative_length_are_errors() -> None:
@@ -134,7 +135,9 @@ def test_a_child_outside_its_parent_and_a_negative_length_are_errors() -> None:
 def test_check_exits_one_on_errors_and_zero_on_warnings_only() -> None:
     failing = run("zero_length_item")
     assert failing.exit_code == 1
-    assert failing.stdout.splitlines()[0].startswith("error    zero_length          blink has zero")
+    assert failing.stdout.splitlines()[0].startswith(
+        "error    zero_length          Starts and ends at once (blink) has zero"
+    )
     assert failing.stdout.splitlines()[-1] == "1 errors, 1 warnings in zero-length"
     warning_only = run("double_booked_room")
     assert warning_only.exit_code == 0
@@ -149,7 +152,7 @@ def test_check_json_is_a_list_of_findings() -> None:
         {
             "items": ["blink"],
             "kind": "zero_length",
-            "message": "blink has zero length (2024-05-14T09:00:00+02:00 to "
+            "message": "Starts and ends at once (blink) has zero length (2024-05-14T09:00:00+02:00 to "
             "2024-05-14T09:00:00+02:00); fix its end time",
             "minutes": None,
             "severity": "error",

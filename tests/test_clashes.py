@@ -12,8 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from planner import agenda
-from planner.agenda import Agenda, read_agenda
-from planner.clashes import Clash, Slot, WalkRule, agenda_clashes, find_clashes
+from planner.agenda import Agenda, agenda_clashes, read_agenda
+from planner.clashes import Clash, Slot, WalkRule, find_clashes
 from planner.cli import cli
 from planner.model import Program, WalkTime
 from planner.sources import load
@@ -45,7 +45,10 @@ def clashes_of(name: str, *ids: str, walk: int | None = None) -> list[Clash]:
 def test_partial_overlap() -> None:
     found = clashes_of("overlapping_talks", "partial-a", "partial-b")
     assert summary(found) == [("time", ("partial-a", "partial-b"), 20, False)]
-    assert found[0].message == "partial-a and partial-b overlap by 20 minutes (09:40-10:00)"
+    assert (
+        found[0].message
+        == "Partial A (partial-a) and Partial B (partial-b) overlap by 20 minutes (09:40-10:00)"
+    )
 
 
 def test_full_overlap_one_talk_inside_another() -> None:
@@ -62,8 +65,20 @@ def test_a_session_and_its_own_talk_never_clash() -> None:
     by_id = program.item_map()
     from planner.clashes import item_slot
 
-    slots = [item_slot(by_id[i], by_id) for i in ("session", "session-talk-1", "session-talk-2")]
+    ids = ("session", "session-talk-1", "session-talk-2")
+    slots = [item_slot(by_id[i], program.tree.ancestors(i)) for i in ids]
     assert find_clashes(slots, WalkRule(program), program.timezone) == []
+
+
+def test_the_clashes_of_some_ids_are_those_of_the_whole_sweep_that_name_them() -> None:
+    from planner.agenda import sweep_agenda
+
+    program = program_of("overlapping_talks")
+    current = picking(program, "partial-a", "partial-b", "outer", "inner", "session", "rival")
+    every = sweep_agenda(program, current)
+    for wanted in ({"inner"}, {"partial-b", "rival"}, set()):
+        named = [f for f in every if f.first.id in wanted or f.second.id in wanted]
+        assert sweep_agenda(program, current, wanted) == named
 
 
 def test_a_session_clashes_with_a_talk_elsewhere_during_it() -> None:
@@ -93,8 +108,9 @@ def test_a_three_minute_gap_against_a_five_minute_walk_is_two_minutes_short() ->
     found = clashes_of("tight_room_change", "before", "after")
     assert summary(found) == [("room_change", ("before", "after"), 2, False)]
     assert found[0].message == (
-        "tight room change: 3 minutes from Room 204 (before ends 13:50) to Hall A "
-        "(after starts 13:53), a 5-minute walk: 2 minutes short"
+        "tight room change: 3 minutes from Ends at 13:50 in Room 204 (before) in Room 204 "
+        "(ends 13:50) to Starts 3 minutes later in Hall A (after) in Hall A (starts 13:53), "
+        "a 5-minute walk: 2 minutes short"
     )
 
 
@@ -409,7 +425,8 @@ def test_clashes_command_lists_warns_and_exits_one_only_with_strict(tmp_path: Pa
     text = run(path, "clashes")
     assert text.exit_code == 0
     assert text.stdout.splitlines() == [
-        "time                 20 min  partial-a and partial-b overlap by 20 minutes (09:40-10:00)",
+        "time                 20 min  Partial A (partial-a) and Partial B (partial-b) overlap "
+        "by 20 minutes (09:40-10:00)",
         "1 clash",
     ]
     strict = run(path, "clashes", "--json", "--strict")
@@ -419,7 +436,7 @@ def test_clashes_command_lists_warns_and_exits_one_only_with_strict(tmp_path: Pa
             "estimated": False,
             "items": ["partial-a", "partial-b"],
             "kind": "time",
-            "message": "partial-a and partial-b overlap by 20 minutes (09:40-10:00)",
+            "message": "Partial A (partial-a) and Partial B (partial-b) overlap by 20 minutes (09:40-10:00)",
             "minutes": 20,
         }
     ]

@@ -110,7 +110,8 @@ def test_clash_messages_use_the_display_zone(tmp_path: Path) -> None:
     assert added.stdout == "added your event my-dinner: Dinner (Tue 30 Aug 19:00-21:00)\n"
     assert (
         added.stderr
-        == "Warning: morning-session and my-dinner overlap by 15 minutes (19:00-19:15)\n"
+        == "Warning: Morning session (morning-session) and Dinner (my-dinner) overlap by "
+        "15 minutes (19:00-19:15)\n"
     )
 
 

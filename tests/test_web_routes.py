@@ -53,7 +53,10 @@ def test_picks_reach_the_agenda_file_and_warn_about_the_clash(agenda):
     assert answer.status_code == 200
     report = answer.json()
     assert [o["action"] for o in report["outcomes"]] == ["added", "added"]
-    assert report["warnings"] == ["fpga-inference and deeppool overlap by 18 minutes (15:09-15:27)"]
+    assert report["warnings"] == [
+        "Sparse deep neural network… (fpga-inference) and Efficient Strong Scaling… (deeppool) "
+        "overlap by 18 minutes (15:09-15:27)"
+    ]
     assert api.get("/api/agenda").json() == cli_json("agenda", "--json", agenda=agenda)
     assert planner("clashes", agenda=agenda).stdout.decode().startswith("time")
 
@@ -152,7 +155,7 @@ def test_the_page_shows_the_grid_and_the_picks(agenda):
     page = api.get("/", params={"day": "2022-08-30"})
     assert page.status_code == 200
     assert 'class="block kind-paper picked clash" ' in page.text  # the export's own layout
-    assert "fpga-inference and deeppool overlap by 18 minutes" in page.text
+    assert "(fpga-inference) and Efficient Strong Scaling… (deeppool) overlap by 18" in page.text
     assert "webcal://127.0.0.1:8765/agenda.ics?tz=America%2FLos_Angeles" in page.text
 
 
