@@ -305,7 +305,7 @@ def _report_edit(report: EditReport) -> None:
     for message in report.messages:
         emit(message)
     for clash in report.clashes:
-        warn(f"Warning: {clash.message}")
+        warn(f"{'Warning' if clash.is_clash else 'Note'}: {clash.message}")
 
 
 def _use_color() -> bool:
@@ -318,8 +318,11 @@ def _use_color() -> bool:
 @click.argument("items", nargs=-1, type=ItemType())
 @click.option("--search", metavar="TEXT", help="Pick what matches TEXT (as talks --search).")
 @click.option("--yes", is_flag=True, help="With --search: pick every match without asking.")
+@click.option(
+    "--maybe", is_flag=True, help="As backups: overlapping a pick is no clash (re-pick: firm)."
+)
 @pass_app
-def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool) -> None:
+def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool, maybe: bool) -> None:
     """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
     from planner import actions, present
 
@@ -332,7 +335,9 @@ def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool) -> No
             if not _confirmed(f"Pick these {len(items)}?"):
                 warn("Nothing picked (answer y, or give --yes to pick every match).")
                 return
-    _report_edit(actions.pick(app.program, app.agenda_path, items, zone=app.zone, now=app.now()))
+    _report_edit(
+        actions.pick(app.program, app.agenda_path, items, zone=app.zone, now=app.now(), maybe=maybe)
+    )
 
 
 def _confirmed(question: str) -> bool:
@@ -428,7 +433,7 @@ def clashes(app: App, as_json: bool, strict: bool) -> None:
 
     found = actions.clashes(app.program, app.agenda_path, zone=app.zone)
     emit(present.dumps([c.as_json() for c in found]) if as_json else present.clashes_text(found))
-    if strict and found:
+    if strict and any(clash.is_clash for clash in found):
         click.get_current_context().exit(EXIT_FINDINGS)
 
 
@@ -676,6 +681,9 @@ def serve(app: App, host: str, port: int, open_browser: bool) -> None:
 @click.option("--day", type=DateType(), help="html: only this date (in the export zone).")
 @click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
+@click.option(
+    "--with-backups", is_flag=True, help="Also your backups (pick --maybe): tentative, free time."
+)
 @pass_app
 def export(
     app: App,
@@ -689,6 +697,7 @@ def export(
     day: Any,
     room: str | None,
     force: bool,
+    with_backups: bool,
 ) -> None:
     """Export your agenda as .ics (Google, Outlook, Apple Calendar) or as an HTML page.
 
@@ -706,7 +715,7 @@ def export(
         raise click.UsageError("--day and --room apply to --format html only")
     program = app.program
     zone = actions.export_zone(program, display_tz=app.display_tz, tz=export_tz, utc=utc)
-    request = actions.ExportRequest(fmt, zone, alarm, name, show_all, day, room)
+    request = actions.ExportRequest(fmt, zone, alarm, name, show_all, day, room, with_backups)
     target = None if output == "-" else Path(output or actions.default_export_path(program, fmt))
     done = actions.export(
         program, app.agenda_path, request, now=app.now(), target=target, force=force

@@ -103,6 +103,9 @@ def build_day_view(
         )
     for clash in clashes:
         _add_clash_notes(rows, clash)
+    for backup in {pick.id for pick in agenda.picks if pick.maybe} & rows.keys():
+        if not any(note.text.startswith("backup for ") for note in rows[backup].notes):
+            rows[backup].notes.insert(0, Note("dim", "backup"))
     for pick_id, cover in covering.items():
         if pick_id in by_id:
             row = _item_row(by_id[pick_id], covered=True)
@@ -119,7 +122,7 @@ def build_day_view(
         rows=[row for row in ordered if row.start is not None],
         tba=[row for row in ordered if row.start is None],
         vanished=vanished,
-        clash_count=len(clashes),
+        clash_count=sum(1 for clash in clashes if clash.kind != "backup"),
         change_count=len(changes),
     )
 
@@ -145,6 +148,11 @@ def _row_order(row: Row) -> tuple[bool, datetime | None, bool, str]:
 
 def _add_clash_notes(rows: dict[str, Row], clash: Clash) -> None:
     first, second = clash.items
+    if clash.kind == "backup":  # not a clash: what the backup stands beside
+        for entry_id, text in ((first, f"backup for {second}"), (second, f"backup: {first}")):
+            if entry_id in rows:
+                rows[entry_id].notes.append(Note("dim", text))
+        return
     maybe = " (possible: estimated)" if clash.estimated else ""
     minutes = f"{clash.minutes} min"
     if clash.kind == "room_change":

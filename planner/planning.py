@@ -6,8 +6,9 @@ program and the agenda; the CLI only turns options into these arguments and prin
   ``picks`` stands for the current picks. Neither is a RequestError that says what to give.
 - The ranking is planner.rank's (BM25; a session is worth the sum of its parts), and its
   scores are exactly what the plan maximises (planner.plan).
-- ``keep_picks``: the current picks and personal events are fixed and planned around;
-  without it only personal events are.
+- ``keep_picks``: the current firm picks and personal events are fixed and planned around;
+  without it only personal events are. Backups (`pick --maybe`) are never fixed: the plan
+  may choose among them by score, and one it passes over stays a backup.
 - Applying a plan picks its added items in one locked change of the agenda (``plan_day`` runs
   ``plan_and_pick`` inside ``agenda.update_agenda``, so the plan is made from the agenda as it
   is under the lock). It never drops a pick: ``planner drop`` of the added ids undoes it.
@@ -18,7 +19,7 @@ program and the agenda; the CLI only turns options into these arguments and prin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import cast
@@ -187,15 +188,20 @@ def propose(program: Program, agenda: Agenda, request: PlanRequest) -> Proposal:
     """The exact best clash-free agenda for this request (see planner.plan)."""
     found = ranking(program, agenda, request.wanted)
     picks = [p.id for p in agenda.picks]
+    firm = [p.id for p in agenda.picks if not p.maybe]
     plan = best_agenda(
         program,
         found.scores(),
-        fixed=fixed_slots(program, picks if request.keep_picks else (), agenda.events),
+        fixed=fixed_slots(program, firm if request.keep_picks else (), agenda.events),
         walk=walk_rule(program, agenda),
         picks=picks,
         min_score=request.min_score,
         window=request.window,
     )
+    if request.keep_picks:
+        # Backups are choices, not commitments: one the plan passes over stays a backup.
+        backups = {p.id for p in agenda.picks if p.maybe}
+        plan = replace(plan, dropped=tuple(i for i in plan.dropped if i not in backups))
     return Proposal(plan, found, request)
 
 
