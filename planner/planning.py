@@ -1,6 +1,8 @@
 """The rules of `planner suggest` and `planner plan`: what to rank by, which part of the
-program to plan, what the plan keeps, and what applying it changes. Pure functions over the
-program and the agenda; the CLI only turns options into these arguments and prints.
+program to plan, what the plan keeps, and what applying it changes: pure functions over the
+program and the agenda, and the two use cases a face calls (``suggest``, ``plan_day``), which
+read and change the agenda only through planner.agenda. The CLI turns options into these
+arguments and prints what they return.
 
 - What to rank by: interests (free words and phrases) and/or ``--like`` ids, where the word
   ``picks`` stands for the current picks. Neither is a RequestError that says what to give.
@@ -12,8 +14,6 @@ program and the agenda; the CLI only turns options into these arguments and prin
 - Applying a plan picks its added items in one locked change of the agenda (``plan_day`` runs
   ``plan_and_pick`` inside ``agenda.update_agenda``, so the plan is made from the agenda as it
   is under the lock). It never drops a pick: ``planner drop`` of the added ids undoes it.
-
-``suggest`` and ``plan_day`` are the use cases a face calls (as planner.actions' are).
 """
 
 from __future__ import annotations
@@ -81,7 +81,12 @@ def ranking(program: Program, agenda: Agenda, wanted: Wanted) -> Ranking:
         raise RequestError(f"nothing to rank by: {ASK_FOR}")
     like, notes = _liked_ids(program, agenda, wanted.like)
     if not interests and not like:
-        raise RequestError(f"--like picks: your agenda has no picks to be like; {ASK_FOR}")
+        what = (
+            "your agenda has no picks to be like"
+            if LIKE_PICKS in wanted.like and not agenda.picks
+            else "no liked item has a time yet"
+        )
+        raise RequestError(f"--like: {what}; {ASK_FOR}")
     ranked = rank(program, interests, like)
     seen = {word for entry in ranked for word in entry.matched}
     unmatched = tuple(query.text for query in parse_interests(interests) if query.text not in seen)

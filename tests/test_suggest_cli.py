@@ -181,3 +181,9 @@ def test_other_commands_never_import_the_ranking_or_its_stemmer(tmp_path: Path) 
     ):
         assert loaded_by(tmp_path, *args) == "", args
     assert "snowballstemmer" in loaded_by(tmp_path, "--program", program, "suggest", "gpu")
+
+
+def test_liking_only_items_with_no_time_says_so(tmp_path: Path) -> None:
+    result = run(tmp_path, "suggest", "--like", "tba")
+    assert result.exit_code == 2
+    assert "--like: no liked item has a time yet" in result.stderr
