@@ -2,7 +2,7 @@
 
     python bench/run.py                  # every figure, about two minutes on 2 cores
     python bench/run.py load export      # only some sections (startup, load, clashes,
-                                         # export, memory, importers, pick, html, ics)
+                                         # export, memory, importers, pick, html, ics, plan)
 
 Both sides of every ratio are whole processes started the same way: the planner
 command against a `python -c` / script baseline doing the irreducible part of the
@@ -522,6 +522,13 @@ def html_page(big: Path) -> list[Figure]:
     return figures
 
 
+def plan_and_talks() -> list[Figure]:
+    """Issue 14: `planner plan` against `planner talks` on the same file (bench/plan_bench.py)."""
+    import plan_bench  # beside this file; it imports this module back for its helpers
+
+    return plan_bench.figures()
+
+
 SECTIONS = {
     "startup": lambda big: startup(),
     "load": browse_and_load,
@@ -532,6 +539,7 @@ SECTIONS = {
     "pick": pick_into_a_full_agenda,
     "html": html_page,
     "ics": lambda big: ics_growth(),
+    "plan": lambda big: plan_and_talks(),
 }
 
 

@@ -131,16 +131,23 @@ def search_items(program: Program, text: str, *, zone: str) -> list[Item]:
 
 
 def pick(
-    program: Program, agenda_path: Path, items: Iterable[Item], *, zone: str, now: datetime
+    program: Program,
+    agenda_path: Path,
+    items: Iterable[Item],
+    *,
+    zone: str,
+    now: datetime,
+    maybe: bool = False,
 ) -> EditReport:
-    """Pick items (a session means all of it); picking again confirms a change."""
+    """Pick items (a session means all of it); picking again confirms a change. ``maybe``:
+    as backups, which overlap a pick without clashing (picking one again makes it firm)."""
     from planner import agenda
 
     chosen = list(items)
     result = agenda.update_agenda(
         agenda_path,
         program.id,
-        lambda current: agenda.pick(current, program, chosen, zone=zone, now=now),
+        lambda current: agenda.pick(current, program, chosen, zone=zone, now=now, maybe=maybe),
     )
     return _reported(program, result, zone)
 
@@ -295,6 +302,7 @@ class ExportRequest:
     show_all: bool = False  # html: the whole program, picks highlighted
     day: date | None = None  # html: only this conference day (in the export zone)
     room: str | None = None  # html: only rooms whose name contains this
+    with_backups: bool = False  # also the backups (pick --maybe): TENTATIVE, TRANSPARENT
 
     def __post_init__(self) -> None:
         if self.fmt == "html" and (self.alarm_minutes is not None or self.name is not None):
@@ -352,10 +360,11 @@ def export(
     current = agenda.read_agenda(agenda_path, program.id)
     if target is not None:
         check_export_target(target, force=force)
-    if request.fmt == "ics" and agenda.export_pending(current, program):
+    backups = request.with_backups
+    if request.fmt == "ics" and agenda.export_pending(current, program, with_backups=backups):
         with agenda.edit_agenda(agenda_path, program.id) as locked:
             built = _build(program, locked, request, now)
-            agenda.mark_exported(locked, program)
+            agenda.mark_exported(locked, program, with_backups=backups)
     else:
         built = _build(program, current, request, now)
     if target is None:
@@ -380,9 +389,10 @@ def check_export_target(path: Path, *, force: bool = False) -> None:
 
 
 def _build(program: Program, current: Agenda, request: ExportRequest, now: datetime) -> Export:
-    from planner.agenda import sweep_agenda
+    from planner.agenda import sweep_agenda, without_backups
 
-    found = sweep_agenda(program, current)
+    # A backup beside a pick is no clash: neither the page nor the warnings count it.
+    found = [clash for clash in sweep_agenda(program, current) if clash.kind != "backup"]
     zone = request.zone
     if request.fmt == "html":
         from planner.export.html import to_html
@@ -390,7 +400,7 @@ def _build(program: Program, current: Agenda, request: ExportRequest, now: datet
         worded = [clash.worded(zone.wording) for clash in found]
         page = to_html(
             program,
-            current,
+            current if request.with_backups else without_backups(current),
             zone=zone.name,
             now=now,
             show_all=request.show_all,
@@ -415,6 +425,7 @@ def _ics(program: Program, current: Agenda, request: ExportRequest, now: datetim
         now=now,
         alarm_minutes=request.alarm_minutes,
         name=request.name,
+        with_backups=request.with_backups,
     )
     summary = f"{result.events} event{'s' if result.events != 1 else ''}, zone {result.zone}"
     if result.utc and result.zone != "UTC":

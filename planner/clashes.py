@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from planner.model import DEFAULT_WALK_MINUTES, Item, Program
 from planner.text import clock, named, span
 
-ClashKind = Literal["time", "room_change", "room_double_booked"]
+ClashKind = Literal["time", "room_change", "room_double_booked", "backup"]
 POSSIBLE = "possible clash (estimated time or room): "
 NO_ANCESTORS: frozenset[str] = frozenset()
 
@@ -32,6 +33,11 @@ class Clash:
     minutes: int
     estimated: bool
     message: str
+
+    @property
+    def is_clash(self) -> bool:
+        """False for a backup beside a pick (kind "backup"): listed, never a finding."""
+        return self.kind != "backup"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +128,10 @@ class FoundClash:
 
     def worded(self, zone: str) -> Clash:
         first, second = self.first, self.second
+        if self.kind == "backup":
+            overlap = span(max(first.start, second.start), min(first.end, second.end), zone)
+            message = f"{first.name} is a backup for {second.name} (overlap {overlap})"
+            return Clash(self.kind, (first.id, second.id), self.minutes, self.estimated, message)
         if self.kind == "time":
             overlap = span(max(first.start, second.start), min(first.end, second.end), zone)
             message = (
@@ -143,6 +153,40 @@ class FoundClash:
             estimated,
             _possibly(message, estimated),
         )
+
+
+def backup_relations(
+    backups: Iterable[Slot], firm: Iterable[Slot], involving: Container[str] | None = None
+) -> list[FoundClash]:
+    """Each backup ("maybe" pick) and the firm entries it overlaps, as kind "backup": not a
+    clash but what it is a backup for. A backup may be attended instead, so it takes part in
+    no time or room-change clash; two backups that overlap are two alternatives: nothing.
+    In order of the later start, as the sweep's clashes (``merge_in_time`` joins them)."""
+    backups = list(backups)
+    if not backups:
+        return []  # the usual agenda: no sort of its thousands of picks
+    ordered = sorted(firm, key=lambda slot: (slot.start, slot.id))
+    starts = [slot.start for slot in ordered]
+    found = []
+    for backup in backups:
+        for other in ordered[: bisect_left(starts, backup.end)]:
+            if involving is not None and backup.id not in involving and other.id not in involving:
+                continue
+            seconds = (min(backup.end, other.end) - max(backup.start, other.start)).total_seconds()
+            if seconds > 0 and not backup.related_to(other):
+                found.append(FoundClash("backup", backup, other, math.ceil(seconds / 60)))
+    return sorted(found, key=_later_start)
+
+
+def merge_in_time(clashes: list[FoundClash], relations: list[FoundClash]) -> list[FoundClash]:
+    """The sweep's clashes (in order of their later entry's start) with backup relations."""
+    if not relations:
+        return clashes
+    return list(heapq.merge(clashes, relations, key=_later_start))
+
+
+def _later_start(found: FoundClash) -> datetime:
+    return max(found.first.start, found.second.start)
 
 
 def find_clashes(slots: Iterable[Slot], walk: WalkRule | None, zone: str) -> list[Clash]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.errors import PlannerError
+from planner.errors import PlannerError, RequestError
 from planner.session import DEFAULT_MAX_AGE, DEFAULT_PROGRAM, Session
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ class PlannerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except RequestError as exc:
+            # A core rule about what a command needs: a usage error, with its --help hint.
+            command = f"{ctx.command_path} {ctx.invoked_subcommand or ''}".strip()
+            raise PlannerClickError(f"{exc} (see '{command} --help')") from None
         except PlannerError as exc:
             raise PlannerClickError(str(exc)) from None
         except click.UsageError as exc:
@@ -343,7 +347,7 @@ def _report_edit(report: EditReport) -> None:
     for message in report.messages:
         emit(message)
     for clash in report.clashes:
-        warn(f"Warning: {clash.message}")
+        warn(f"{'Warning' if clash.is_clash else 'Note'}: {clash.message}")
 
 
 def _listing_width() -> int | None:
@@ -366,8 +370,11 @@ def _use_color() -> bool:
 @click.argument("items", nargs=-1, type=ItemType())
 @click.option("--search", metavar="TEXT", help="Pick what matches TEXT (as talks --search).")
 @click.option("--yes", is_flag=True, help="With --search: pick every match without asking.")
+@click.option(
+    "--maybe", is_flag=True, help="As backups: overlapping a pick is no clash (re-pick: firm)."
+)
 @pass_app
-def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool) -> None:
+def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool, maybe: bool) -> None:
     """Pick talks or sessions (a session means all of it); re-pick to confirm a change."""
     from planner import actions, present
 
@@ -380,7 +387,9 @@ def pick(app: App, items: tuple[Item, ...], search: str | None, yes: bool) -> No
             if not _confirmed(f"Pick these {len(items)}?"):
                 warn("Nothing picked (answer y, or give --yes to pick every match).")
                 return
-    _report_edit(actions.pick(app.program, app.agenda_path, items, zone=app.zone, now=app.now()))
+    _report_edit(
+        actions.pick(app.program, app.agenda_path, items, zone=app.zone, now=app.now(), maybe=maybe)
+    )
 
 
 def _confirmed(question: str) -> bool:
@@ -476,7 +485,7 @@ def clashes(app: App, as_json: bool, strict: bool) -> None:
 
     found = actions.clashes(app.program, app.agenda_path, zone=app.zone)
     emit(present.dumps([c.as_json() for c in found]) if as_json else present.clashes_text(found))
-    if strict and found:
+    if strict and any(clash.is_clash for clash in found):
         click.get_current_context().exit(EXIT_FINDINGS)
 
 
@@ -495,6 +504,145 @@ def check(app: App, as_json: bool) -> None:
         emit(present.findings_text(app.program, findings))
     if any(finding.severity == "error" for finding in findings):
         click.get_current_context().exit(EXIT_FINDINGS)
+
+
+# --- planning commands (suggest, plan): planner.rank and its stemmer are imported only here ---
+
+
+class ClockType(click.ParamType):
+    """A local clock time "09:30" (read on the --day, in the display zone)."""
+
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import re
+        from datetime import time
+
+        if isinstance(value, time):
+            return value
+        found = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(value))
+        if found and int(found[1]) < 24 and int(found[2]) < 60:
+            return time(int(found[1]), int(found[2]))
+        self.fail(f"{value!r} is not a clock time like 09:30", param, ctx)
+
+
+def _ranking_options(command: Any) -> Any:
+    command = click.option(
+        "--like",
+        multiple=True,
+        metavar="ID",
+        help="Also rank by likeness to this item (repeatable; 'picks': your current picks).",
+    )(command)
+    return click.argument("interests", nargs=-1, metavar="[INTERESTS]...")(command)
+
+
+def _tell_about_ranking(found: Any) -> None:
+    for text in found.unmatched:
+        warn(f"Note: no item matches {text!r}")
+    for note in found.notes:
+        warn(f"Note: {note}")
+
+
+@cli.command()
+@_ranking_options
+@click.option(
+    "--kind", type=KindType(), help="Only items of this kind (talk, paper, session, ...)."
+)
+@click.option("--day", type=DateType(), help="Only this date (in the display zone).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Show this many [default: 20; --json: all]."
+)
+@click.option("--json", "as_json", is_flag=True, help='Print [{"id", "score", "matched"}].')
+@pass_app
+def suggest(
+    app: App,
+    interests: tuple[str, ...],
+    like: tuple[str, ...],
+    kind: str | None,
+    day: Any,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Rank the program by your interests (words, "quoted phrases") and --like items."""
+    from planner import plan_view, planning, present
+
+    program, zone = app.program, app.zone
+    found = planning.suggest(
+        program, app.agenda_path, planning.Wanted(interests, like), zone=zone, kind=kind, day=day
+    )
+    _tell_about_ranking(found.ranking)
+    if as_json:
+        emit(present.dumps([entry.as_json() for entry in found.entries[:limit]]))
+    else:
+        emit(plan_view.suggest_text(program, found.entries, zone, limit=limit))
+
+
+@cli.command()
+@_ranking_options
+@click.option("--day", type=DateType(), help="Plan only this date (in the display zone).")
+@click.option("--from", "start", type=ClockType(), help="Plan from this time on the day.")
+@click.option("--until", "end", type=ClockType(), help="Plan up to this time on the day.")
+@click.option(
+    "--keep-picks/--replace",
+    default=True,
+    help="Plan around your picks (default), or from scratch; personal events are always kept.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Choose only items scoring above this.",
+)
+@click.option("--apply", "apply_plan", is_flag=True, help="Pick the added items (one change).")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (schema in README).")
+@pass_app
+def plan(
+    app: App,
+    interests: tuple[str, ...],
+    like: tuple[str, ...],
+    day: Any,
+    start: Any,
+    end: Any,
+    keep_picks: bool,
+    min_score: float,
+    apply_plan: bool,
+    as_json: bool,
+) -> None:
+    """The best clash-free agenda for your interests: exact, walks included."""
+    import shutil
+
+    from planner import plan_view, planning, present
+
+    program, zone = app.program, app.zone
+    request = planning.PlanRequest(
+        planning.Wanted(interests, like),
+        planning.day_window(program, zone, day, start, end),
+        keep_picks,
+        min_score,
+    )
+    planned = planning.plan_day(
+        program, app.agenda_path, request, zone=zone, now=app.now(), apply=apply_plan
+    )
+    _tell_about_ranking(planned.proposal.ranking)
+    if as_json:
+        emit(present.dumps(planned.proposal.plan.as_json()))
+    else:
+        width = shutil.get_terminal_size((100, 24)).columns
+        emit(plan_view.plan_text(program, planned, zone, width=width, color=_use_color()))
+    if planned.applied is not None:
+        _report_applied(planned, to_stderr=as_json)
+
+
+def _report_applied(planned: Any, *, to_stderr: bool) -> None:
+    say = warn if to_stderr else emit
+    say("")
+    for outcome in planned.applied.outcomes:
+        say(outcome.message)
+    for clash in planned.created:
+        warn(f"Warning: {clash.message}")
+    undo = planned.applied.undo_command()
+    say(f"Undo: {undo}" if undo else "Nothing picked: your agenda already holds this plan.")
 
 
 # --- the current program (use, programs) and the web face (serve) ---
@@ -585,6 +733,9 @@ def serve(app: App, host: str, port: int, open_browser: bool) -> None:
 @click.option("--day", type=DateType(), help="html: only this conference day (in the export zone).")
 @click.option("--room", metavar="TEXT", help="html: only rooms whose name contains TEXT.")
 @click.option("--force", is_flag=True, help="Overwrite FILE even if it is not an earlier export.")
+@click.option(
+    "--with-backups", is_flag=True, help="Also your backups (pick --maybe): tentative, free time."
+)
 @pass_app
 def export(
     app: App,
@@ -598,6 +749,7 @@ def export(
     day: Any,
     room: str | None,
     force: bool,
+    with_backups: bool,
 ) -> None:
     """Export your agenda as .ics (Google, Outlook, Apple Calendar) or as an HTML page.
 
@@ -615,7 +767,7 @@ def export(
         raise click.UsageError("--day and --room apply to --format html only")
     program = app.program
     zone = actions.export_zone(program, display_tz=app.display_tz, tz=export_tz, utc=utc)
-    request = actions.ExportRequest(fmt, zone, alarm, name, show_all, day, room)
+    request = actions.ExportRequest(fmt, zone, alarm, name, show_all, day, room, with_backups)
     target = None if output == "-" else Path(output or actions.default_export_path(program, fmt))
     done = actions.export(
         program, app.agenda_path, request, now=app.now(), target=target, force=force

@@ -12,7 +12,7 @@ listed under.
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from planner import timezones
 from planner.model import ConferenceDay, Program
@@ -55,3 +55,28 @@ def with_day_change(program: Program, day_change: time | None) -> Program:
     if day_change is None:
         return program
     return program.model_copy(update={"day_change": day_change, "days": []})
+
+
+def day_bounds(program: Program, day: date, zone: str) -> tuple[datetime, datetime]:
+    """The instants conference day ``day`` runs between: the program's own day where it gives
+    one, else from the day change on ``day`` to the day change on the next date."""
+    own = next((found for found in program.days if found.date == day), None)
+    if own is not None:
+        return own.start, own.end
+    change = DEFAULT_DAY_CHANGE if program.day_change is None else program.day_change
+    return (
+        timezones.combine(day, change, zone)[0],
+        timezones.combine(day + timedelta(days=1), change, zone)[0],
+    )
+
+
+def clock_on_day(
+    program: Program, day: date, clock: time, zone: str, *, closing: bool = False
+) -> datetime:
+    """The instant a wall-clock time names on conference day ``day``: a time before the day
+    change is in the night after it (``--from 01:00`` on a congress day is the small hours);
+    ``closing`` (an ``--until``): the day change itself is the end of that night too."""
+    change = DEFAULT_DAY_CHANGE if program.day_change is None else program.day_change
+    night = clock <= change if closing else clock < change
+    on = day + timedelta(days=1) if night and change != time(0) else day
+    return timezones.combine(on, clock, zone)[0]

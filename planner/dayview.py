@@ -27,7 +27,9 @@ from planner.model import Item, Program
 from planner.present import ESTIMATED_MARK, day_heading, time_range
 from planner.text import cut
 
-Style = Literal["time", "room", "id", "title", "mine", "clash", "change", "dim", "heading", "plain"]
+Style = Literal[
+    "time", "room", "id", "title", "mine", "clash", "change", "added", "dim", "heading", "plain"
+]
 SGR: dict[str, str] = {
     "time": "1",
     "room": "36",
@@ -36,6 +38,7 @@ SGR: dict[str, str] = {
     "mine": "35",
     "clash": "1;31",
     "change": "33",
+    "added": "32",
     "dim": "2",
     "heading": "1;4",
     "plain": "",
@@ -81,6 +84,10 @@ class DayView:
     vanished: list[Row]
     clash_count: int
     change_count: int
+    # A view of something other than the agenda (a proposed plan) brings its own last lines
+    # and its own words for an empty day.
+    footer: list[list[Segment]] | None = None
+    empty: str = EMPTY
 
 
 def build_day_view(
@@ -97,6 +104,9 @@ def build_day_view(
         )
     for clash in clashes:
         _add_clash_notes(rows, clash)
+    for backup in {pick.id for pick in agenda.picks if pick.maybe} & rows.keys():
+        if not any(note.text.startswith("backup for ") for note in rows[backup].notes):
+            rows[backup].notes.insert(0, Note("dim", "backup"))
     for pick_id, cover in covering.items():
         if pick_id in by_id:
             row = _item_row(by_id[pick_id], covered=True)
@@ -116,7 +126,7 @@ def build_day_view(
         rows=[row for row in ordered if row.start is not None],
         tba=[row for row in ordered if row.start is None],
         vanished=vanished,
-        clash_count=len(clashes),
+        clash_count=sum(1 for clash in clashes if clash.kind != "backup"),
         change_count=len(changes),
     )
 
@@ -142,6 +152,11 @@ def _row_order(row: Row) -> tuple[bool, datetime | None, bool, str]:
 
 def _add_clash_notes(rows: dict[str, Row], clash: Clash) -> None:
     first, second = clash.items
+    if clash.kind == "backup":  # not a clash: what the backup stands beside
+        for entry_id, text in ((first, f"backup for {second}"), (second, f"backup: {first}")):
+            if entry_id in rows:
+                rows[entry_id].notes.append(Note("dim", text))
+        return
     maybe = " (possible: estimated)" if clash.estimated else ""
     minutes = f"{clash.minutes} min"
     if clash.kind == "room_change":
@@ -169,7 +184,7 @@ def render_day_view(view: DayView, *, width: int, color: bool) -> str:
     width = max(width, 30)
     lines: list[list[Segment]] = [[(view.title, "heading")]]
     if not view.rows and not view.tba and not view.vanished:
-        lines.append([(EMPTY, "plain")])
+        lines.append([(view.empty, "plain")])
         return _paint_all(lines, width, color)
     columns = Columns.fitting(view.rows + view.tba + view.vanished, width)
     for day, rows in _by_day(view.rows):
@@ -185,7 +200,7 @@ def render_day_view(view: DayView, *, width: int, color: bool) -> str:
             lines.append([(heading, "heading")])
             for row in extra:
                 lines.extend(_row_lines(row, view.zone, columns))
-    lines.extend(_summary(view))
+    lines.extend(_summary(view) if view.footer is None else [[], *view.footer])
     return _paint_all(lines, width, color)
 
 
@@ -244,7 +259,7 @@ def _note_lines(row: Row, pad: str) -> list[list[Segment]]:
 
 
 def _marker(note: Note) -> str:
-    return {"clash": "! ", "change": "* "}.get(note.style, "  ")
+    return {"clash": "! ", "change": "* ", "added": "+ "}.get(note.style, "  ")
 
 
 @dataclass(frozen=True)

@@ -27,3 +27,7 @@ class ExportError(PlannerError):
 
 class RangeError(PlannerError):
     """A time outside the years planner supports (timezones.FIRST_YEAR to LAST_YEAR)."""
+
+
+class RequestError(PlannerError):
+    """A request that lacks what it needs (planner plan with nothing to rank by)."""

@@ -210,6 +210,8 @@ def agenda_json(
 def _pick_json(pick: Pick, item: Item | None, cover: str | None, zone: str) -> dict[str, Any]:
     shown = item if item is not None else pick.snapshot
     status = "vanished" if item is None else ("covered" if cover else "picked")
+    if status == "picked" and pick.maybe:
+        status = "backup"
     return {
         "_at": shown.start,
         "covered_by": cover,
@@ -246,8 +248,12 @@ def clashes_text(clashes: list[Clash]) -> str:
     if not clashes:
         return "No clashes."
     lines = [f"{clash.kind:<18} {clash.minutes:>4} min  {clash.message}" for clash in clashes]
-    noun = "clash" if len(clashes) == 1 else "clashes"
-    return "\n".join([*lines, f"{len(clashes)} {noun}"])
+    real = sum(1 for clash in clashes if clash.kind != "backup")
+    summary = f"{real} clash" if real == 1 else f"{real or 'No'} clashes"
+    backups = len(clashes) - real
+    if backups:
+        summary += f"; {backups} backup{'s' if backups != 1 else ''} overlapping a pick"
+    return "\n".join([*lines, summary])
 
 
 def findings_text(program: Program, findings: list[Finding]) -> str:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -189,9 +190,10 @@ def proven(kills: int, mid_command: int, temp_left: int) -> bool:
 def kill_window(
     tmp_path: Path, program_path: Path, rng: random.Random, talks: list[str], fork_server
 ) -> float:
-    """Seconds in which a kill lands within the first few commands of a sequence, measured on
-    this machine now (a loaded machine runs each command slower; a fixed window then kills
-    before the first save every time)."""
+    """Seconds in which a kill lands somewhere in a sequence of commands, measured on this
+    machine now: a loaded machine runs each command slower (a fixed window then kills before
+    the first save every time), and a child's first command is the slow one (it imports what
+    the fork server did not), so the window is most of a whole sequence, not a few commands."""
     folder = tmp_path / "calibration"
     folder.mkdir()
     base = ["--program", str(program_path), "--agenda", str(folder / "agenda.json")]
@@ -200,7 +202,7 @@ def kill_window(
     fork_server.send({"mode": "sequence", "log": str(folder / "log"), "commands": commands})
     fork_server.answer()  # the pid
     fork_server.answer()  # the wait status: it ran to the end
-    return 4 * (time.monotonic() - started) / len(commands)
+    return 0.5 * (time.monotonic() - started)
 
 
 @pytest.mark.slow
@@ -223,7 +225,8 @@ def test_processes_killed_at_random_moments_leave_the_old_or_the_new_agenda(
         fork_server.send({"mode": "sequence", "log": str(log), "commands": commands})
         pid = int(fork_server.answer())
         time.sleep(rng.uniform(0.0, window))
-        os.kill(pid, signal.SIGKILL)
+        with suppress(ProcessLookupError):  # it ran to the end first: no kill this round
+            os.kill(pid, signal.SIGKILL)
         status = int(fork_server.answer())
         output = log.read_text() if log.exists() else ""  # killed before opening it
         assert "Traceback" not in output
@@ -413,7 +416,7 @@ def test_a_truncated_agenda_is_an_error_and_stays_byte_for_byte(
         assert saved_agenda.read_bytes() == cut
 
 
-@pytest.mark.parametrize("version", ["0", "4", "99", "-1", '"2"', "2.0", "true", "null", "[2]"])
+@pytest.mark.parametrize("version", ["0", "5", "99", "-1", '"2"', "2.0", "true", "null", "[2]"])
 def test_an_agenda_of_a_version_this_planner_does_not_know_is_left_alone(
     saved_agenda: Path, version: str
 ) -> None:
@@ -421,7 +424,7 @@ def test_an_agenda_of_a_version_this_planner_does_not_know_is_left_alone(
     saved_agenda.write_text(text)
     line = assert_one_error_line(run(saved_agenda, "pick", "gamma"), saved_agenda)
     assert f"agenda format version {json.loads(version)!r}" in line
-    assert "reads versions 1 to 3" in line
+    assert "reads versions 1 to 4" in line
     assert saved_agenda.read_text() == text
     assert not list(saved_agenda.parent.glob("*.bak"))
 
@@ -478,7 +481,7 @@ def test_the_first_save_writes_the_current_version_and_keeps_the_version_1_file_
     backup = v1_agenda.with_name("tiny2024.json.v1.bak")
     assert backup.read_bytes() == V1_AGENDA.read_bytes()
     data = json.loads(v1_agenda.read_text())
-    assert data["version"] == AGENDA_VERSION == 3
+    assert data["version"] == AGENDA_VERSION == 4
     assert [p["exported"] for p in data["picks"]] == [None, None]
     picked_at = {
         p["id"]: p["picked_at"] and datetime.fromisoformat(p["picked_at"]) for p in data["picks"]
@@ -496,18 +499,18 @@ def test_the_first_save_writes_the_current_version_and_keeps_the_version_1_file_
     assert sorted(p.name for p in v1_agenda.parent.glob("*.bak")) == ["tiny2024.json.v1.bak"]
 
 
-def test_a_version_2_agenda_is_kept_as_a_backup_when_first_saved_as_version_3(
+def test_a_version_2_agenda_is_kept_as_a_backup_when_first_saved_in_the_current_version(
     saved_agenda: Path,
 ) -> None:
     data = json.loads(saved_agenda.read_text())
     data["version"] = 2
     for pick in data["picks"]:
-        del pick["exported"]  # version 2 did not have it
+        del pick["exported"], pick["maybe"]  # version 2 had neither
     v2_bytes = (json.dumps(data, indent=2) + "\n").encode()
     saved_agenda.write_bytes(v2_bytes)
     assert run(saved_agenda, "pick", "gamma").exit_code == 0
     assert saved_agenda.with_name(saved_agenda.name + ".v2.bak").read_bytes() == v2_bytes
-    assert json.loads(saved_agenda.read_text())["version"] == 3
+    assert json.loads(saved_agenda.read_text())["version"] == AGENDA_VERSION
 
 
 def test_an_existing_different_backup_is_never_overwritten(v1_agenda: Path) -> None:

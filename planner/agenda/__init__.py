@@ -18,12 +18,14 @@ from planner.agenda.changes import (
 from planner.agenda.contents import (
     agenda_clashes,
     agenda_slots,
+    backup_slots,
     clashes_touching,
     covered_by,
     exported_items,
     sweep_agenda,
     vanished_picks,
     walk_rule,
+    without_backups,
 )
 from planner.agenda.edits import (
     UNSET,
@@ -74,6 +76,7 @@ __all__ = [
     "agenda_clashes",
     "agenda_lock",
     "agenda_slots",
+    "backup_slots",
     "change_settings",
     "changes",
     "changes_of",
@@ -94,5 +97,6 @@ __all__ = [
     "update_agenda",
     "vanished_picks",
     "walk_rule",
+    "without_backups",
     "write_agenda",
 ]

@@ -93,25 +93,30 @@ def sequence_of(pick: Pick, item: Item | None) -> int:
     return pick.sequence + 1
 
 
-def mark_exported(agenda: Agenda, program: Program) -> None:
+def mark_exported(agenda: Agenda, program: Program, *, with_backups: bool = False) -> None:
     """Record an .ics export in ``agenda`` (in place; the caller holds the lock): each pick
     the file holds whose item changed since calendars last received it keeps the raised
-    SEQUENCE and what was written."""
-    for pick, item in _changed_since_written(agenda, program):
+    SEQUENCE and what was written. Backups are in the file only ``with_backups``."""
+    for pick, item in _changed_since_written(agenda, program, with_backups):
         pick.sequence += 1
         pick.exported = Snapshot.of(item)
 
 
-def export_pending(agenda: Agenda, program: Program) -> bool:
+def export_pending(agenda: Agenda, program: Program, *, with_backups: bool = False) -> bool:
     """Whether an .ics export of this agenda raises some SEQUENCE (so must be recorded)."""
-    return bool(_changed_since_written(agenda, program))
+    return bool(_changed_since_written(agenda, program, with_backups))
 
 
-def _changed_since_written(agenda: Agenda, program: Program) -> list[tuple[Pick, Item]]:
-    # Only what the file holds: a talk that became "to be announced" gets no event.
+def _changed_since_written(
+    agenda: Agenda, program: Program, with_backups: bool = False
+) -> list[tuple[Pick, Item]]:
+    # Only what the file holds: a talk that became "to be announced" gets no event, and a
+    # backup none unless asked for.
     in_file = {item.id: item for item in exported_items(program, agenda) if item.announced}
     return [
         (pick, in_file[pick.id])
         for pick in agenda.picks
-        if pick.id in in_file and not pick.written().matches(in_file[pick.id])
+        if pick.id in in_file
+        and (with_backups or not pick.maybe)
+        and not pick.written().matches(in_file[pick.id])
     ]

@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Container
 
 from planner.agenda.models import Agenda, Pick
-from planner.clashes import Clash, FoundClash, Slot, WalkRule, item_slot, sweep_clashes
+from planner.clashes import (
+    Clash,
+    FoundClash,
+    Slot,
+    WalkRule,
+    backup_relations,
+    item_slot,
+    merge_in_time,
+    sweep_clashes,
+)
 from planner.model import Item, Program, sort_key
 
 
@@ -37,13 +46,35 @@ def vanished_picks(program: Program, agenda: Agenda) -> list[Pick]:
     return [pick for pick in agenda.picks if pick.id not in by_id]
 
 
-def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
-    """The agenda's timed entries: picked items (once each) and personal events."""
+def without_backups(agenda: Agenda) -> Agenda:
+    """The agenda with its backups ("maybe" picks) left out: what an export holds by default."""
+    if not any(pick.maybe for pick in agenda.picks):
+        return agenda
+    return agenda.model_copy(update={"picks": [p for p in agenda.picks if not p.maybe]})
+
+
+def backup_slots(program: Program, agenda: Agenda) -> list[Slot]:
+    """The agenda's timed backups."""
+    backups = {pick.id for pick in agenda.picks if pick.maybe}
+    if not backups:
+        return []
     tree = program.tree
+    return [
+        item_slot(item, tree.ancestors(item.id))
+        for item in exported_items(program, agenda)
+        if item.announced and item.id in backups
+    ]
+
+
+def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
+    """The agenda's timed firm entries: picked items (once each; backups left out) and
+    personal events."""
+    tree = program.tree
+    backups = {pick.id for pick in agenda.picks if pick.maybe}
     slots = [
         item_slot(item, tree.ancestors(item.id))
         for item in exported_items(program, agenda)
-        if item.announced
+        if item.announced and item.id not in backups
     ]
     slots.extend(
         Slot(event.id, event.start, event.end, room=event.location, title=event.title)
@@ -73,5 +104,8 @@ def sweep_agenda(
     program: Program, agenda: Agenda, involving: Container[str] | None = None
 ) -> list[FoundClash]:
     """agenda_clashes, not yet worded: for a caller that shows only some of them
-    (``involving``: only the clashes of these ids)."""
-    return sweep_clashes(agenda_slots(program, agenda), walk_rule(program, agenda), involving)
+    (``involving``: only the clashes of these ids). Backups beside firm entries come as kind
+    "backup" (planner.clashes.backup_relations), never as clashes."""
+    firm = agenda_slots(program, agenda)
+    found = sweep_clashes(firm, walk_rule(program, agenda), involving)
+    return merge_in_time(found, backup_relations(backup_slots(program, agenda), firm, involving))

@@ -130,22 +130,28 @@ def pick(
     *,
     zone: str | None = None,
     now: datetime | None = None,
+    maybe: bool = False,
 ) -> EditResult:
     """Pick items: add them, refresh their snapshot if already picked, or say what covers them.
 
     ``now`` is recorded as each new pick's ``picked_at`` (the caller passes the clock in).
+    ``maybe`` picks them as backups; picking a backup without it makes it a firm pick again.
     """
     zone = zone or program.timezone
     new = _copy_for_edit(agenda)
     picks = _Picks(new, program)
     outcomes: list[Outcome] = []
     for item in items:
-        outcomes.extend(_pick_one(picks, item, zone, now))
+        outcomes.extend(_pick_one(picks, item, zone, now, maybe))
     return EditResult(new, outcomes)
 
 
-def _pick_one(picks: _Picks, item: Item, zone: str, now: datetime | None) -> list[Outcome]:
+def _pick_one(
+    picks: _Picks, item: Item, zone: str, now: datetime | None, maybe: bool
+) -> list[Outcome]:
     existing = picks.picks.get(item.id)
+    if existing is not None and existing.maybe != maybe:
+        return [_switch(picks, existing, item, zone, maybe)]
     if existing is not None:
         return [_refresh(picks, existing, item, zone)]
     cover = picks.picked_ancestor(item.id)
@@ -159,8 +165,8 @@ def _pick_one(picks: _Picks, item: Item, zone: str, now: datetime | None) -> lis
                 covered_by=cover,
             )
         ]
-    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now))
-    outcomes = [_added(item, zone)]
+    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now, maybe=maybe))
+    outcomes = [_added(item, zone, maybe)]
     for other in picks.newly_covered(item.id):
         outcomes.append(
             Outcome(
@@ -173,18 +179,29 @@ def _pick_one(picks: _Picks, item: Item, zone: str, now: datetime | None) -> lis
     return outcomes
 
 
-def _added(item: Item, zone: str) -> Outcome:
+def _added(item: Item, zone: str, maybe: bool = False) -> Outcome:
+    added = "added a backup" if maybe else "added"
     if not item.announced:
         return Outcome(
             item.id,
             "added",
-            f"added {item.id}: {item.title} (time to be announced: no clash checks or calendar "
-            "entry until it has a time)",
+            f"{added} {item.id}: {item.title} (time to be announced: no clash checks or "
+            "calendar entry until it has a time)",
             tba=True,
         )
     where = item.room or "room unknown"
     when = f"{clock(item.start, zone, with_day=True)}-{clock(item.end, zone)}"
-    return Outcome(item.id, "added", f"added {item.id}: {item.title} ({when}, {where})")
+    return Outcome(item.id, "added", f"{added} {item.id}: {item.title} ({when}, {where})")
+
+
+def _switch(picks: _Picks, existing: Pick, item: Item, zone: str, maybe: bool) -> Outcome:
+    """A firm pick made a backup (``--maybe``) or a backup made firm, its snapshot refreshed."""
+    changed = picks.own_copy(existing)
+    changed.maybe = maybe
+    refreshed = _refresh(picks, changed, item, zone)
+    rest = refreshed.message.split("already picked", 1)[1]
+    message = f"{_name(item)} is now {'a backup' if maybe else 'a firm pick'}"
+    return Outcome(item.id, "refreshed", message + (rest if rest.startswith(";") else ""))
 
 
 def _refresh(picks: _Picks, existing: Pick, item: Item, zone: str) -> Outcome:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from planner.model import DEFAULT_WALK_MINUTES, Item, Moment, PersonalEvent
 
-AGENDA_VERSION = 3
+AGENDA_VERSION = 4
 EVENT_PREFIX = "my-"
 
 
@@ -50,6 +50,9 @@ class Pick(BaseModel):
     # The item as the last export wrote it, when that differed from the snapshot (a change the
     # attendee has not confirmed by picking again); None when exports wrote the snapshot.
     exported: Snapshot | None = None
+    # A backup ("maybe", version 4): bookmarked beside a firm pick it may overlap, to decide on
+    # the spot; never a clash, exported only on request, a choice for `planner plan`.
+    maybe: bool = False
 
     def written(self) -> Snapshot:
         """The item as calendars last received it (or will, on the first export)."""
@@ -66,7 +69,7 @@ class Settings(BaseModel):
 class Agenda(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[3] = AGENDA_VERSION
+    version: Literal[4] = AGENDA_VERSION
     program_id: str
     picks: list[Pick] = []
     events: list[PersonalEvent] = []

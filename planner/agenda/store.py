@@ -10,7 +10,8 @@ library does the job on the POSIX systems planner runs on, so a dependency such 
 because deleting a lock file lets two writers lock two different files.
 
 Versions: 1 had no ``picked_at``; 2 records when each pick was made; 3 records what the
-last export wrote for a changed item (``exported``), so that SEQUENCE never falls. An older file is
+last export wrote for a changed item (``exported``), so that SEQUENCE never falls; 4 marks
+backups (``maybe``: `planner pick ID --maybe`). An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
@@ -245,7 +246,12 @@ def _from_v2(raw: dict) -> dict:
     return {**raw, "version": 3}
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2}
+def _from_v3(raw: dict) -> dict:
+    # Version 3 has the same fields minus maybe: every pick was firm.
+    return {**raw, "version": 4}
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2, 3: _from_v3}
 OLDEST_VERSION = min(MIGRATIONS)
 
 

@@ -65,6 +65,7 @@ class _Entry:
     categories: list[str] = field(default_factory=list)
     url: str | None = None
     tentative: bool = False
+    transparent: bool = False  # a backup (pick --maybe): it leaves the attendee free
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -182,16 +183,23 @@ def _personal_entry(event: PersonalEvent, look: _Lookup) -> _Entry:
     )
 
 
-def _entries(program: Program, agenda: Agenda, zone: str) -> tuple[list[_Entry], list[Item]]:
+def _entries(
+    program: Program, agenda: Agenda, zone: str, with_backups: bool = False
+) -> tuple[list[_Entry], list[Item]]:
     look = _Lookup.of(program, zone)
     picks = {pick.id: pick for pick in agenda.picks}
-    items = exported_items(program, agenda)
-    left_out = [item for item in items if not item.announced]
-    entries = [
-        _item_entry(item, look, sequence_of(picks[item.id], item))
-        for item in items
-        if item.announced
+    items = [
+        item for item in exported_items(program, agenda) if with_backups or not picks[item.id].maybe
     ]
+    left_out = [item for item in items if not item.announced]
+    entries = []
+    for item in items:
+        if item.announced:
+            entry = _item_entry(item, look, sequence_of(picks[item.id], item))
+            if picks[item.id].maybe:
+                # A backup: tentative, and free time in the calendar.
+                entry.tentative = entry.transparent = True
+            entries.append(entry)
     entries.extend(_personal_entry(event, look) for event in agenda.events)
     entries.sort(key=lambda entry: (entry.start, entry.end, entry.uid))
     return entries, left_out
@@ -323,6 +331,8 @@ def _event(entry: _Entry, zone: str | None, stamp: _Time, alarm_minutes: int | N
         event["DESCRIPTION"] = _ExactText(entry.description)
     if entry.tentative:
         event["STATUS"] = vText("TENTATIVE")
+    if entry.transparent:
+        event["TRANSP"] = vText("TRANSPARENT")
     if entry.url:
         event["URL"] = vUri(entry.url)
     event["CATEGORIES"] = _ExactCategories(entry.categories)
@@ -355,14 +365,16 @@ def to_ics(
     now: datetime,
     alarm_minutes: int | None,
     name: str | None,
+    with_backups: bool = False,
 ) -> IcsResult:
     """The agenda's picks and personal events as .ics bytes (zone None means UTC).
 
-    ``alarm_minutes`` None takes the agenda's default alarm setting. Raises ExportError
+    ``alarm_minutes`` None takes the agenda's default alarm setting. Backups (pick --maybe)
+    are left out unless ``with_backups``, then TENTATIVE and TRANSPARENT. Raises ExportError
     when there is nothing to export.
     """
     shown_zone = timezones.calendar_name(timezones.check_zone(zone)) if zone is not None else "UTC"
-    entries, left_out = _entries(program, agenda, shown_zone)
+    entries, left_out = _entries(program, agenda, shown_zone, with_backups)
     if not entries:
         raise ExportError(_nothing_message(program, left_out))
     plan = _plan_zone(entries, None if zone is None else shown_zone)

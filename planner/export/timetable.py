@@ -148,6 +148,8 @@ def build(
     big program that a browser can still open); personal events are always shown.
     """
     by_id = program.item_map()
+    # A backup beside a pick is no clash (planner pick --maybe): the page marks only clashes.
+    clashes = [clash for clash in clashes if clash.kind != "backup"]
     pick_ids = frozenset(pick.id for pick in agenda.picks)
     shown = _shown_items(program, pick_ids, show_all)
     if only is not None:
