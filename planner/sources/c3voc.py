@@ -16,7 +16,13 @@ from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources.base import SourceContext
 from planner.sources.common import program_id
-from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder, event_label
+from planner.sources.vocschedule import (
+    DayFrame,
+    Event,
+    ScheduleBuilder,
+    event_label,
+    header_clues,
+)
 
 
 def parse(data: bytes, context: SourceContext) -> Program:
@@ -26,6 +32,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     days = _member(conference, "days", list, "schedule.conference")
     zone_name = _optional_text(conference, "time_zone_name", "schedule.conference")
     builder = ScheduleBuilder(context, zone_name, "time_zone_name")
+    builder.clues = header_clues(conference)
     for room in conference.get("rooms") or []:
         if isinstance(room, dict) and isinstance(room.get("name"), str):
             builder.add_room(room["name"].strip())

@@ -20,7 +20,7 @@ from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources.base import SourceContext
 from planner.sources.common import program_id
-from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder
+from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder, header_clues
 
 _PROLOG_CHUNK = 64 * 1024
 _DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?\bencoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
@@ -117,6 +117,7 @@ class _ScheduleReader:
         self.builder = ScheduleBuilder(
             self.context, self.header.get("time_zone_name"), "time_zone_name"
         )
+        self.builder.clues = header_clues(self.header)
         for day in self.early_days:
             self._read_day(day)
         self.early_days.clear()

@@ -114,6 +114,9 @@ class ScheduleBuilder:
         self._readings: dict[tuple[str, str | None], _Reading] = {}
         self._localized: dict[datetime, tuple[datetime, str | None]] = {}
         self._local_offsets: Counter[timedelta] = Counter()
+        self._offset_pairs: list[tuple[datetime, timedelta]] = []  # one per distinct reading
+        self.clues = timezones.ZoneClues()  # where the file says it is, for the zone guess
+        self._first_url: str | None = None  # an event's address: a clue when the header has none
         self._other_offset = _Tally()
         self._zone_disagrees = _Tally()
         self._start_disagrees = _Tally()
@@ -201,6 +204,9 @@ class ScheduleBuilder:
         ident = self._ids.claim(wanted or title_id(title, speakers), lambda: event.label)
         room = (event.room or "").strip() or None
         self.add_room(room)
+        url = (texts.get("url") or "").strip() or None
+        if self._first_url is None:
+            self._first_url = url
         return {
             "id": ident,
             "kind": kind_from_label(texts.get("type")),
@@ -211,7 +217,7 @@ class ScheduleBuilder:
             "end": end,
             "room": room,
             "related": [],  # given, so that pydantic need not copy the default list
-            "url": (texts.get("url") or "").strip() or None,
+            "url": url,
             "estimated": estimated_note is not None,
             "note": estimated_note,
         }
@@ -229,6 +235,8 @@ class ScheduleBuilder:
                     return self._local(_parse_naive(date_text), event)
                 reading = self._read(instant, _clock_or_none(start))
                 self._readings[date_text, start] = reading
+                if reading.offset is not None:
+                    self._offset_pairs.append((reading.instant, reading.offset))
             if reading.offset is not None:
                 self._local_offsets[reading.offset] += 1
             if reading.disagreement is not None:
@@ -325,14 +333,28 @@ class ScheduleBuilder:
     def _display_zone(self) -> str:
         if self.zone is not None:
             return self.zone
+        hint = "give --program-tz ZONE to name the conference's zone"
+        spans = timezones.offset_spans(self._offset_pairs)
+        clues = self.clues
+        if self._first_url is not None:
+            clues = timezones.ZoneClues(clues.texts, (*clues.urls, self._first_url))
+        placed = timezones.guess_zone(spans, clues)
+        if placed is not None:
+            described = timezones.describe_offsets(spans)
+            self.notes.append(
+                f"the file names no timezone ({self.zone_field}); "
+                + timezones.placed_note(placed, described, hint)
+            )
+            return placed[0]
         common = self._local_offsets.most_common(1)
-        # The offset's own Etc/GMT zone: unlike timezones.zone_from_offsets, no search for a
-        # place, as these offsets are implied by local starts rather than read off instants.
+        # The offset's own Etc/GMT zone: unlike timezones.zone_from_offsets, no search for the
+        # first zone with these offsets, as they are implied by local starts rather than read
+        # off instants; a place only when the file's own clues name one (guess_zone).
         guessed = (timezones.fixed_offset_zone_name(common[0][0]) or "UTC") if common else "UTC"
         if self._local_offsets or self._items:
             self.notes.append(
                 f"the file names no timezone ({self.zone_field}); estimated {guessed} from the "
-                "events' times; give --program-tz ZONE to name the conference's zone"
+                f"events' times; {hint}"
             )
         return guessed
 
@@ -352,6 +374,17 @@ class ScheduleBuilder:
                 "notes": notes,
             }
         )
+
+
+def header_clues(header: Mapping[str, object]) -> timezones.ZoneClues:
+    """Where a conference header (frab's <conference>, c3voc's conference) says it is."""
+
+    def texts(*keys: str) -> tuple[str, ...]:
+        return tuple(value for key in keys if isinstance(value := header.get(key), str) and value)
+
+    return timezones.ZoneClues(
+        texts("city", "venue", "location", "title"), texts("base_url", "url", "website")
+    )
 
 
 def event_label(number: str | None, title: str | None, where: str) -> str:
