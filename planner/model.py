@@ -100,6 +100,10 @@ class Item(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1)
+    # The format's long stable id (a frab/c3voc GUID) where ``id`` is the conference's short
+    # one: accepted wherever an id is, what calendar UIDs are made of, and what agendas made
+    # before short ids were keyed by. Unique in a program, like ``id``.
+    guid: str | None = None
     kind: Kind = "talk"
     title: str = Field(min_length=1)
     speakers: list[str] = Field(default_factory=list)
@@ -217,10 +221,15 @@ class Program(BaseModel):
         except ZoneError as exc:
             raise ValueError(str(exc)) from None
         by_id: dict[str, Item] = {}
+        guids: set[str] = set()
         for item in self.items:
             if item.id in by_id:
                 raise ValueError(f"item id {item.id!r} is used twice; ids must be unique")
             by_id[item.id] = item
+            if item.guid is not None:
+                if item.guid.lower() in guids:
+                    raise ValueError(f"item guid {item.guid!r} is used twice; guids must be unique")
+                guids.add(item.guid.lower())
         for item in self.items:
             if item.parent is not None:
                 _check_parent(item, by_id)
@@ -278,6 +287,29 @@ class ProgramTree:
                 self.children.setdefault(item.parent, []).append(item)
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._lowered: list[tuple[str, str]] | None = None
+        self._guids: dict[str, Item] | None = None
+        self._lowered_guids: list[tuple[str, str]] | None = None
+
+    def find(self, text: str) -> Item | None:
+        """The item whose id, or else whose GUID (any case), is ``text``."""
+        found = self.by_id.get(text)
+        return found if found is not None else self.by_guid.get(text.lower())
+
+    @property
+    def by_guid(self) -> dict[str, Item]:
+        """Lowered GUID -> item, built on first use (most commands never look one up)."""
+        if self._guids is None:
+            self._guids = {}
+            for item in self._items:
+                if item.guid is not None:
+                    self._guids.setdefault(item.guid.lower(), item)
+        return self._guids
+
+    def with_guid_prefix(self, lowered: str, limit: int | None = None) -> list[Item]:
+        """Items whose lowered GUID starts with ``lowered`` (at most ``limit``)."""
+        if self._lowered_guids is None:
+            self._lowered_guids = sorted((key, item.id) for key, item in self.by_guid.items())
+        return self._prefixed(self._lowered_guids, lowered, limit)
 
     def describes(self, items: list[Item]) -> bool:
         return items is self._items and len(items) == self._count
@@ -322,7 +354,11 @@ class ProgramTree:
         an exact match in another case comes first. A sorted index, built on first use."""
         if self._lowered is None:
             self._lowered = sorted((key.lower(), key) for key in self.by_id)
-        index = self._lowered
+        return self._prefixed(self._lowered, lowered, limit)
+
+    def _prefixed(
+        self, index: list[tuple[str, str]], lowered: str, limit: int | None
+    ) -> list[Item]:
         found: list[Item] = []
         for position in range(bisect_left(index, (lowered, "")), len(index)):
             key, item_id = index[position]

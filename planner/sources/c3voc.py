@@ -112,6 +112,8 @@ def _event(event: Any, frame: DayFrame, room_name: str, where: str) -> Event:
         room=room_name or texts.get("room"),
         day=frame,
         where=where,
+        guid=guid,
+        code=_text_member(event, "code", where),
     )
 
 

@@ -218,14 +218,17 @@ def _event(event: ET.Element, frame: DayFrame, room_name: str, where: str) -> Ev
     # One pass over the children: this runs for every event of programs with tens of thousands.
     texts = {child.tag: child.text for child in event}
     number = event.get("id")
+    guid = event.get("guid")
     return Event(
         texts=texts,
         number=number,
-        ident=event.get("guid") or number or texts.get("slug"),
+        ident=guid or number or texts.get("slug"),
         speakers=_speakers(event) if "persons" in texts else [],
         room=room_name or texts.get("room"),
         day=frame,
         where=where,
+        guid=guid,
+        code=event.get("code") or texts.get("code"),
     )
 
 

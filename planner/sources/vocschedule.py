@@ -21,7 +21,14 @@ from planner import timezones
 from planner.errors import PlannerError, ProgramError
 from planner.model import Program
 from planner.sources.base import SourceContext
-from planner.sources.common import IdAllocator, clean_id, kind_from_label, parse_duration, title_id
+from planner.sources.common import (
+    LONG_ID,
+    IdAllocator,
+    clean_id,
+    kind_from_label,
+    parse_duration,
+    title_id,
+)
 from planner.text import html_to_text
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -66,6 +73,8 @@ class Event:
     room: str | None
     day: DayFrame
     where: str  # where the event sits, for messages about events without a number
+    guid: str | None = None  # its GUID, when the file gives one
+    code: str | None = None  # pretalx's short code for the talk (G9JGWY), when given
 
     @property
     def label(self) -> str:
@@ -108,6 +117,10 @@ class ScheduleBuilder:
             f"--program-tz {self.zone}" if context.zone else f"{zone_field} {self.zone}"
         )
         self._ids = IdAllocator(self.notes)
+        self._guids = IdAllocator(self.notes)
+        # Items whose short id is made from their title, claimed once every id the file
+        # gives is taken (see _claim_title_ids).
+        self._by_title: list[tuple[str, str, int, Event]] = []
         self._rooms: dict[str, None] = {}
         self._items: list[dict] = []
         # Programs repeat the same few start times thousands of times: each is read once.
@@ -200,8 +213,7 @@ class ScheduleBuilder:
         if end < start:
             raise ProgramError(f"ends ({end.isoformat()}) before it starts ({start.isoformat()})")
         speakers = [name.strip() for name in event.speakers if name and name.strip()]
-        wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
-        ident = self._ids.claim(wanted or title_id(title, speakers), lambda: event.label)
+        ident, guid = self._ids_of(event, title, speakers)
         room = (event.room or "").strip() or None
         self.add_room(room)
         url = (texts.get("url") or "").strip() or None
@@ -209,6 +221,7 @@ class ScheduleBuilder:
             self._first_url = url
         return {
             "id": ident,
+            "guid": guid,
             "kind": kind_from_label(texts.get("type")),
             "title": title,
             "speakers": speakers,
@@ -221,6 +234,29 @@ class ScheduleBuilder:
             "estimated": estimated_note is not None,
             "note": estimated_note,
         }
+
+    def _ids_of(self, event: Event, title: str, speakers: list[str]) -> tuple[str, str | None]:
+        """The item's id and GUID. Where the file's id is a long GUID, the id is the short one
+        the conference itself uses (pretalx's code, else frab's event number, else a slug of
+        the title) and the GUID is kept beside it; otherwise the file's id as before."""
+        guid = (event.guid or "").strip()
+        if len(guid) <= LONG_ID:
+            wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
+            return self._ids.claim(wanted or title_id(title, speakers), lambda: event.label), None
+        kept = self._guids.claim(clean_id(guid), lambda: event.label)
+        short = next((clean_id(t) for t in (event.code, event.number) if t and t.strip()), "")
+        if short:
+            return self._ids.claim(short, lambda: event.label), kept
+        self._by_title.append((title_id(title, speakers), kept, len(self._items), event))
+        return "", kept  # claimed in finish
+
+    def _claim_title_ids(self) -> None:
+        """Ids made from titles, claimed after every id the file gives and in GUID order, so
+        that which of two talks of one title gets "-2" does not depend on the file's order (a
+        refresh that moves a talk to another day keeps both ids)."""
+        for wanted, _guid, index, event in sorted(self._by_title, key=lambda entry: entry[1]):
+            self._items[index]["id"] = self._ids.claim(wanted, lambda e=event: e.label)  # type: ignore[misc]
+        self._by_title.clear()
 
     def _start_of(
         self, event: Event, date_text: str | None, start: str | None
@@ -361,6 +397,7 @@ class ScheduleBuilder:
     # --- the result ---
 
     def finish(self, ident: str, name: str, venue: str | None = None) -> Program:
+        self._claim_title_ids()
         timezone = self._display_zone()
         notes = self._time_notes() + self.notes + self.context.notes
         return Program.model_validate(
