@@ -10,7 +10,9 @@ library does the job on the POSIX systems planner runs on, so a dependency such 
 because deleting a lock file lets two writers lock two different files.
 
 Versions: 1 had no ``picked_at``; 2 records when each pick was made; 3 records what the
-last export wrote for a changed item (``exported``), so that SEQUENCE never falls. An older file is
+last export wrote for a changed item (``exported``), so that SEQUENCE never falls; 4 records each
+pick's ``guid`` (what its calendar UID is made of, now that frab and c3voc items show short
+ids) and whether the last export wrote a vanished pick as cancelled. An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
@@ -38,7 +40,7 @@ from planner.errors import AgendaError, PlannerError
 from planner.files import NotARegularFile, link_target, read_regular, write_atomic
 from planner.model import Item, Moment, PersonalEvent, Program, sort_key
 
-AGENDA_VERSION = 3
+AGENDA_VERSION = 4
 DEFAULT_WALK_MINUTES = 5
 LOCK_TIMEOUT_SECONDS = 15.0
 EVENT_PREFIX = "my-"
@@ -74,6 +76,17 @@ class Pick(BaseModel):
     # The item as the last export wrote it, when that differed from the snapshot (a change the
     # attendee has not confirmed by picking again); None when exports wrote the snapshot.
     exported: Snapshot | None = None
+    # The item's GUID where its id is a short one: the calendar UID, and how the pick finds its
+    # item again when a refreshed program renumbers it. None for items without one.
+    guid: str | None = None
+    # True when the last export wrote this pick as cancelled (its item vanished).
+    cancelled: bool = False
+
+    @property
+    def uid_key(self) -> str:
+        """What the pick's calendar UID is made of: the GUID when there is one (UIDs written
+        before short ids stay the same), else the id."""
+        return self.guid or self.id
 
     def written(self) -> Snapshot:
         """The item as calendars last received it (or will, on the first export)."""
@@ -90,7 +103,7 @@ class Settings(BaseModel):
 class Agenda(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[3] = AGENDA_VERSION
+    version: Literal[4] = AGENDA_VERSION
     program_id: str
     picks: list[Pick] = []
     events: list[PersonalEvent] = []
@@ -118,9 +131,14 @@ class Agenda(BaseModel):
 # --- reading and writing -------------------------------------------------------------
 
 
-def read_agenda(path: Path, program_id: str) -> Agenda:
-    """The agenda at ``path`` (empty when the file does not exist yet); no lock needed."""
-    return _read_stored(Path(path), program_id).agenda
+def read_agenda(path: Path, program: Program | str) -> Agenda:
+    """The agenda at ``path`` (empty when the file does not exist yet); no lock needed.
+
+    ``program`` is the program (or only its id): given the program, picks stored under
+    another id of an item (a GUID, from before short ids) are read under its id now
+    (``adopt_ids``); the next save writes them so.
+    """
+    return _read_stored(Path(path), program).agenda
 
 
 @dataclass(frozen=True)
@@ -130,25 +148,31 @@ class _Stored:
     agenda: Agenda
     data: bytes | None  # the file's exact bytes; None when there is no file yet
     version: int
+    ids_adopted: bool = False  # picks were read under other ids (adopt_ids): keep a backup
 
 
-def _read_stored(path: Path, program_id: str) -> _Stored:
+def _read_stored(path: Path, program: Program | str) -> _Stored:
+    program_id = program if isinstance(program, str) else program.id
     data = _read_bytes(path)
     if data is None:
         return _Stored(Agenda(program_id=program_id), None, AGENDA_VERSION)
     agenda, version = _parse(path, data, program_id)
+    if not isinstance(program, str):
+        adopted = adopt_ids(agenda, program)
+        if adopted is not agenda:
+            return _Stored(adopted, data, version, ids_adopted=True)
     return _Stored(agenda, data, version)
 
 
 def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
     """Write under the lock: first the backup of an older version, then the agenda."""
-    if stored.data is not None and stored.version < AGENDA_VERSION:
+    if stored.data is not None and (stored.version < AGENDA_VERSION or stored.ids_adopted):
         keep_backup(path, stored.data, stored.version)
     write_agenda(path, agenda)
 
 
 @contextmanager
-def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
+def edit_agenda(path: Path, program_id: Program | str) -> Iterator[Agenda]:
     """Lock, read and yield the agenda; write it back atomically if the block changed it."""
     path = link_target(Path(path))
     with agenda_lock(path):
@@ -162,7 +186,9 @@ def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
 Result = TypeVar("Result", bound="EditResult")
 
 
-def update_agenda(path: Path, program_id: str, operation: Callable[[Agenda], Result]) -> Result:
+def update_agenda(
+    path: Path, program_id: Program | str, operation: Callable[[Agenda], Result]
+) -> Result:
     """Apply a pure operation (Agenda -> EditResult) under the lock and save what it returns."""
     path = link_target(Path(path))
     with agenda_lock(path):
@@ -317,7 +343,13 @@ def _from_v2(raw: dict) -> dict:
     return {**raw, "version": 3}
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2}
+def _from_v3(raw: dict) -> dict:
+    # Version 3 has the same fields minus guid (found again by adopt_ids once the program is
+    # known) and cancelled (no cancellation exported yet).
+    return {**raw, "version": 4}
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _from_v1, 2: _from_v2, 3: _from_v3}
 OLDEST_VERSION = min(MIGRATIONS)
 
 
@@ -367,6 +399,38 @@ def exported_items(program: Program, agenda: Agenda) -> list[Item]:
     covered = covered_by(program, agenda)
     items = [by_id[p.id] for p in agenda.picks if p.id in by_id and p.id not in covered]
     return sorted(items, key=sort_key)
+
+
+def adopt_ids(agenda: Agenda, program: Program) -> Agenda:
+    """The agenda with each pick under its item's id in ``program``, and its GUID recorded;
+    ``agenda`` itself when nothing changes (the common case costs one lookup per pick).
+
+    A pick stored under an item's GUID (agendas made before short ids) or whose GUID names an
+    item now under another id (a refreshed feed that renumbered it) takes the item's id; its
+    snapshot, SEQUENCE and export record go with it. A pick found nowhere stays as it is
+    (vanished, never dropped). Two picks that turn out to be one item become one pick, with
+    the higher SEQUENCE.
+    """
+    tree = program.tree
+    by_id = tree.by_id
+    if all(pick.id in by_id and pick.guid == by_id[pick.id].guid for pick in agenda.picks):
+        return agenda
+    picks: dict[str, Pick] = {}
+    for pick in agenda.picks:
+        # The GUID names the talk; the id only where the pick has no GUID (or the program none).
+        if pick.guid and tree.by_guid:
+            item = tree.by_guid.get(pick.guid.lower())
+        else:
+            item = tree.find(pick.id)
+        if item is None:
+            picks.setdefault(pick.id, pick)
+            continue
+        moved = pick.model_copy(update={"id": item.id, "guid": item.guid})
+        twin = picks.get(item.id)
+        if twin is not None:
+            moved = twin if twin.sequence >= moved.sequence else moved
+        picks[item.id] = moved
+    return agenda.model_copy(update={"picks": list(picks.values())})
 
 
 def vanished_picks(program: Program, agenda: Agenda) -> list[Pick]:
@@ -451,10 +515,22 @@ def _pick_order(pick: Pick, by_id: dict[str, Item]) -> tuple[bool, datetime | No
 
 def sequence_of(pick: Pick, item: Item | None) -> int:
     """The SEQUENCE to export: one more than stored when the item differs from what calendars
-    last received (``record_export`` then stores it, so it never falls)."""
-    if item is None or _same(pick.written(), item):
-        return pick.sequence
-    return pick.sequence + 1
+    last received, or vanished since (exported as cancelled); ``record_export`` then stores
+    it, so it never falls."""
+    if item is None:
+        return pick.sequence if pick.cancelled else pick.sequence + 1
+    if pick.cancelled or not _same(pick.written(), item):
+        return pick.sequence + 1
+    return pick.sequence
+
+
+def cancelled_picks(program: Program, agenda: Agenda) -> list[Pick]:
+    """The picks whose item vanished and that calendars have seen with a time: an .ics
+    export writes them as cancelled (at their last written time) until they are dropped."""
+    by_id = program.item_map()
+    return [
+        pick for pick in agenda.picks if pick.id not in by_id and pick.written().start is not None
+    ]
 
 
 def _same(seen: Snapshot, item: Item) -> bool:
@@ -482,11 +558,19 @@ def mark_exported(agenda: Agenda, program: Program) -> None:
     for pick, item in _changed_since_written(agenda, program):
         pick.sequence += 1
         pick.exported = Snapshot.of(item)
+        pick.cancelled = False
+    for pick in _newly_cancelled(agenda, program):
+        pick.sequence += 1
+        pick.cancelled = True
 
 
 def export_pending(agenda: Agenda, program: Program) -> bool:
     """Whether an .ics export of this agenda raises some SEQUENCE (so must be recorded)."""
-    return bool(_changed_since_written(agenda, program))
+    return bool(_changed_since_written(agenda, program) or _newly_cancelled(agenda, program))
+
+
+def _newly_cancelled(agenda: Agenda, program: Program) -> list[Pick]:
+    return [pick for pick in cancelled_picks(program, agenda) if not pick.cancelled]
 
 
 def _changed_since_written(agenda: Agenda, program: Program) -> list[tuple[Pick, Item]]:
@@ -495,7 +579,7 @@ def _changed_since_written(agenda: Agenda, program: Program) -> list[tuple[Pick,
     return [
         (pick, in_file[pick.id])
         for pick in agenda.picks
-        if pick.id in in_file and not _same(pick.written(), in_file[pick.id])
+        if pick.id in in_file and (pick.cancelled or not _same(pick.written(), in_file[pick.id]))
     ]
 
 
@@ -628,7 +712,7 @@ def _pick_one(picks: _PickIndex, item: Item, zone: str, now: datetime | None) ->
                 covered_by=cover,
             )
         ]
-    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now))
+    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now, guid=item.guid))
     outcomes = [_added(item, zone)]
     for other in picks.newly_covered(item.id):
         outcomes.append(
@@ -658,12 +742,15 @@ def _added(item: Item, zone: str) -> Outcome:
 
 def _refresh(existing: Pick, item: Item, zone: str) -> Outcome:
     seen = changes_of(existing.snapshot, item, zone)
-    if not seen:
+    if not seen and not existing.cancelled:
         return Outcome(item.id, "refreshed", f"{item.id} is already picked and up to date")
-    if not _same(existing.written(), item):  # not already raised by an export
+    if existing.cancelled or not _same(existing.written(), item):  # not raised by an export
         existing.sequence += 1
     existing.snapshot = Snapshot.of(item)
     existing.exported = None
+    existing.cancelled = False
+    if not seen:
+        return Outcome(item.id, "refreshed", f"{item.id} is back in the program; noted it")
     what = "; ".join(change.message for change in seen)
     return Outcome(item.id, "refreshed", f"{item.id} is already picked; noted the change: {what}")
 

@@ -482,7 +482,7 @@ def drop(app: App, ids: tuple[str, ...]) -> None:
 
     program = app.program
     result = agenda.update_agenda(
-        app.agenda_path, program.id, lambda current: agenda.drop(current, program, ids)
+        app.agenda_path, program, lambda current: agenda.drop(current, program, ids)
     )
     for outcome in result.outcomes:
         emit(outcome.message)
@@ -524,7 +524,7 @@ def settings(app: App, walk: int | None, alarm: Any) -> None:
 
     program = app.program
     if walk is None and alarm is None:
-        current = agenda.read_agenda(app.agenda_path, program.id)
+        current = agenda.read_agenda(app.agenda_path, program)
     else:
         changes: dict[str, Any] = {}
         if walk is not None:
@@ -532,7 +532,7 @@ def settings(app: App, walk: int | None, alarm: Any) -> None:
         if alarm is not None:
             changes["alarm_minutes"] = None if alarm == "none" else alarm
         result = agenda.update_agenda(
-            app.agenda_path, program.id, lambda now: agenda.change_settings(now, **changes)
+            app.agenda_path, program, lambda now: agenda.change_settings(now, **changes)
         )
         current = result.agenda
     emit(present.settings_text(current.settings, program))
@@ -549,7 +549,7 @@ def show_agenda(app: App, as_json: bool) -> None:
     from planner.clashes import agenda_clashes
 
     program, zone = app.program, app.zone
-    current = agenda.read_agenda(app.agenda_path, program.id)
+    current = agenda.read_agenda(app.agenda_path, program)
     clashes = agenda_clashes(program, current, zone=zone)
     changes = agenda.changes(program, current, zone)
     if as_json:
@@ -570,7 +570,7 @@ def clashes(app: App, as_json: bool, strict: bool) -> None:
     from planner.clashes import agenda_clashes
 
     program = app.program
-    found = agenda_clashes(program, agenda.read_agenda(app.agenda_path, program.id), zone=app.zone)
+    found = agenda_clashes(program, agenda.read_agenda(app.agenda_path, program), zone=app.zone)
     emit(present.dumps([c.as_json() for c in found]) if as_json else present.clashes_text(found))
     if strict and found:
         click.get_current_context().exit(EXIT_FINDINGS)
@@ -767,14 +767,14 @@ def export(
     zone = None if utc else (timezones.check_zone(export_tz) if export_tz is not None else app.zone)
     only = _page_items(program, zone or "UTC", day, room)
     default = Path("exports") / f"{program.id}-agenda.{fmt}"
-    current = agenda.read_agenda(app.agenda_path, program.id)
+    current = agenda.read_agenda(app.agenda_path, program)
     target = _export_target(output, default, force)  # None: stdout
     if fmt == "ics" and agenda.export_pending(current, program):
         # A SEQUENCE rises: build the file and remember the SEQUENCE under the agenda's lock (a
         # busy lock stops the export before anything is written). The file is written after
         # the lock is released, so a slow reader of stdout never holds up other commands; a
         # write that fails then leaves SEQUENCE one higher than calendars saw, never lower.
-        with agenda.edit_agenda(app.agenda_path, program.id) as locked:
+        with agenda.edit_agenda(app.agenda_path, program) as locked:
             lines = _export_file(app, locked, fmt, zone, alarm, name, show_all)
             agenda.mark_exported(locked, program)
     else:
@@ -854,6 +854,8 @@ def _ics_export(
 
     result = to_ics(app.program, current, zone=zone, now=app.now(), alarm_minutes=alarm, name=name)
     summary = f"{result.events} event{'s' if result.events != 1 else ''}, zone {result.zone}"
+    if result.cancelled:
+        summary += f" ({result.cancelled} cancelled: no longer in the program)"
     if result.utc and result.zone != "UTC":
         summary += " (times written in UTC)"
     notes = [f"Left out (time to be announced): {i.id}: {i.title}" for i in result.left_out]

@@ -388,7 +388,7 @@ def test_a_truncated_agenda_is_an_error_and_stays_byte_for_byte(
         assert saved_agenda.read_bytes() == cut
 
 
-@pytest.mark.parametrize("version", ["0", "4", "99", "-1", '"2"', "2.0", "true", "null", "[2]"])
+@pytest.mark.parametrize("version", ["0", "5", "99", "-1", '"2"', "2.0", "true", "null", "[2]"])
 def test_an_agenda_of_a_version_this_planner_does_not_know_is_left_alone(
     saved_agenda: Path, version: str
 ) -> None:
@@ -396,7 +396,7 @@ def test_an_agenda_of_a_version_this_planner_does_not_know_is_left_alone(
     saved_agenda.write_text(text)
     line = assert_one_error_line(run(saved_agenda, "pick", "gamma"), saved_agenda)
     assert f"agenda format version {json.loads(version)!r}" in line
-    assert "reads versions 1 to 3" in line
+    assert "reads versions 1 to 4" in line
     assert saved_agenda.read_text() == text
     assert not list(saved_agenda.parent.glob("*.bak"))
 
@@ -453,7 +453,7 @@ def test_the_first_save_writes_the_current_version_and_keeps_the_version_1_file_
     backup = v1_agenda.with_name("tiny2024.json.v1.bak")
     assert backup.read_bytes() == V1_AGENDA.read_bytes()
     data = json.loads(v1_agenda.read_text())
-    assert data["version"] == AGENDA_VERSION == 3
+    assert data["version"] == AGENDA_VERSION == 4
     assert [p["exported"] for p in data["picks"]] == [None, None]
     picked_at = {
         p["id"]: p["picked_at"] and datetime.fromisoformat(p["picked_at"]) for p in data["picks"]
@@ -471,7 +471,7 @@ def test_the_first_save_writes_the_current_version_and_keeps_the_version_1_file_
     assert sorted(p.name for p in v1_agenda.parent.glob("*.bak")) == ["tiny2024.json.v1.bak"]
 
 
-def test_a_version_2_agenda_is_kept_as_a_backup_when_first_saved_as_version_3(
+def test_a_version_2_agenda_is_kept_as_a_backup_when_first_saved_in_the_current_version(
     saved_agenda: Path,
 ) -> None:
     data = json.loads(saved_agenda.read_text())
@@ -482,7 +482,7 @@ def test_a_version_2_agenda_is_kept_as_a_backup_when_first_saved_as_version_3(
     saved_agenda.write_bytes(v2_bytes)
     assert run(saved_agenda, "pick", "gamma").exit_code == 0
     assert saved_agenda.with_name(saved_agenda.name + ".v2.bak").read_bytes() == v2_bytes
-    assert json.loads(saved_agenda.read_text())["version"] == 3
+    assert json.loads(saved_agenda.read_text())["version"] == AGENDA_VERSION
 
 
 def test_an_existing_different_backup_is_never_overwritten(v1_agenda: Path) -> None:

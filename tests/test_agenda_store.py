@@ -140,7 +140,7 @@ BAD_AGENDAS = {
     "empty": b"",
     "not_an_object": b"[1, 2, 3]\n",
     "no_version": b'{"program_id": "tiny2024", "picks": []}\n',
-    "newer_version": b'{"version": 4, "program_id": "tiny2024", "picks": [], "magic": true}\n',
+    "newer_version": b'{"version": 5, "program_id": "tiny2024", "picks": [], "magic": true}\n',
     "older_than_any": b'{"version": 0, "program_id": "tiny2024", "picks": []}\n',
     "version_as_text": b'{"version": "1", "program_id": "tiny2024"}\n',
     "other_program": b'{"version": 1, "program_id": "another-conf", "picks": []}\n',
@@ -177,7 +177,7 @@ def test_a_bad_agenda_file_is_an_error_and_stays_byte_for_byte(
 def test_the_messages_say_what_is_wrong(tmp_path: Path) -> None:
     expected = {
         "broken_json": "broken JSON at line 1",
-        "newer_version": "agenda format version 4, but this planner reads versions 1 to 3",
+        "newer_version": "agenda format version 5, but this planner reads versions 1 to 4",
         "other_program": "this is the agenda of program 'another-conf', not 'tiny2024'",
         "no_version": "no version field",
     }

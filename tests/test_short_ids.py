@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from planner import agenda
 from planner.errors import NotFoundError
 from planner.model import Program
 from planner.query import resolve_id
@@ -14,6 +16,7 @@ from planner.sources import SourceContext, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OPENING = "354e7355-86b0-4dd4-9243-940ee6035c3c"
+NOW = datetime(2024, 9, 10, 8, 0, tzinfo=timezone.utc)
 
 
 def frab(data: bytes) -> Program:
@@ -66,3 +69,76 @@ def test_pretalx_code_is_the_short_id_when_the_file_gives_one() -> None:
     program = parse(json.dumps(document).encode(), SourceContext(label="d.json", stem="d"))
     assert (program.items[0].id, program.items[0].guid) == ("G9JGWY", first["guid"])
     assert program.items[1].id == "26"  # no code: the number pretalx gives
+
+
+# --- agendas made before short ids (picks keyed by GUID) ---
+
+OLD_AGENDA = FIXTURES / "guid_keyed_v3.agenda.json"
+INTRO = "11111111-aaaa-4aaa-8aaa-111111111111"
+
+
+@pytest.fixture
+def old_agenda(tmp_path: Path) -> Path:
+    path = tmp_path / "repeatcon.json"
+    path.write_bytes(OLD_AGENDA.read_bytes())
+    return path
+
+
+def repeatcon() -> Program:
+    return parse((FIXTURES / "live_frab_v1.xml").read_bytes(), SourceContext("v1.xml", "v1"))
+
+
+def test_picks_keyed_by_guid_are_read_under_the_short_ids(old_agenda: Path) -> None:
+    current = agenda.read_agenda(old_agenda, repeatcon())
+    assert [(p.id, p.guid, p.sequence) for p in current.picks] == [
+        ("1", INTRO, 1),
+        ("2", f"{INTRO}-2", 0),
+        ("office-hours-novak", None, 0),
+        ("99999999-dead-4bee-8f00-000000000000", None, 0),  # vanished: kept as it was
+    ]
+    assert old_agenda.read_bytes() == OLD_AGENDA.read_bytes()  # reading writes nothing
+
+
+def test_the_first_save_writes_the_short_ids_and_keeps_the_old_file(old_agenda: Path) -> None:
+    program = repeatcon()
+    [office] = [item for item in program.items if item.id == "office-hours-novak-2"]
+    agenda.update_agenda(old_agenda, program, lambda now: agenda.pick(now, program, [office]))
+    saved = json.loads(old_agenda.read_text())
+    assert saved["version"] == agenda.AGENDA_VERSION
+    assert [pick["id"] for pick in saved["picks"]] == [
+        "1",
+        "2",
+        "office-hours-novak",
+        "99999999-dead-4bee-8f00-000000000000",
+        "office-hours-novak-2",
+    ]
+    backup = old_agenda.with_name("repeatcon.json.v3.bak")
+    assert backup.read_bytes() == OLD_AGENDA.read_bytes()
+
+
+def test_the_calendar_uids_stay_those_of_the_guid_ids(old_agenda: Path) -> None:
+    from planner.export.ics import to_ics
+
+    current = agenda.read_agenda(old_agenda, repeatcon())
+    text = to_ics(repeatcon(), current, zone=None, now=NOW, alarm_minutes=None, name=None)
+    uids = [line for line in text.data.decode().splitlines() if line.startswith("UID:")]
+    assert uids == [
+        "UID:99999999-dead-4bee-8f00-000000000000@repeatcon.planner",  # cancelled, 09:00
+        f"UID:{INTRO}@repeatcon.planner",
+        "UID:office-hours-novak@repeatcon.planner",
+        f"UID:{INTRO}-2@repeatcon.planner",
+    ]
+
+
+def test_a_renumbered_item_is_found_again_by_its_guid(old_agenda: Path) -> None:
+    renumbered = (FIXTURES / "live_frab_v1.xml").read_bytes().replace(b'id="1"', b'id="71"')
+    program = parse(renumbered, SourceContext("v2.xml", "v2"))
+    current = agenda.read_agenda(old_agenda, repeatcon())
+    agenda.write_agenda(old_agenda, current)
+    again = agenda.read_agenda(old_agenda, program)
+    assert [p.id for p in again.picks][:2] == ["71", "2"]
+    assert agenda.changes(program, again) == [
+        agenda.Change(
+            "99999999-dead-4bee-8f00-000000000000", "vanished", "no longer in the program"
+        )
+    ]

@@ -76,7 +76,7 @@ def resolve_items(served: Served, ids: Iterable[str]) -> list[Item]:
 def read_agenda(served: Served) -> Agenda:
     from planner import agenda
 
-    return agenda.read_agenda(served.agenda_path, served.program.id)
+    return agenda.read_agenda(served.agenda_path, served.program)
 
 
 def talks_json(
@@ -177,7 +177,7 @@ def pick(served: Served, ids: list[str], zone: str) -> EditReport:
     program, items, now = served.program, resolve_items(served, ids), served.now()
     result = agenda.update_agenda(
         served.agenda_path,
-        program.id,
+        program,
         lambda current: agenda.pick(current, program, items, zone=zone, now=now),
     )
     return _report(served, result, zone)
@@ -189,7 +189,7 @@ def drop(served: Served, ids: list[str], zone: str) -> EditReport:
 
     program = served.program
     result = agenda.update_agenda(
-        served.agenda_path, program.id, lambda current: agenda.drop(current, program, ids)
+        served.agenda_path, program, lambda current: agenda.drop(current, program, ids)
     )
     return _report(served, result, zone, with_clashes=False)
 
@@ -204,7 +204,7 @@ def add_event(
     start_at, end_at, notes = event_times(start, end, zone)
     result = agenda.update_agenda(
         served.agenda_path,
-        program.id,
+        program,
         lambda current: agenda.add_event(
             current, program, title, start_at, end_at, location, zone=zone
         ),
