@@ -88,28 +88,32 @@ def refresh(program: Program, loading: Loading, agenda_path: Path, zone: str) ->
     URL was asked for now); remembers this copy as the last refresh."""
     from planner import agenda as agendas
 
+    loaded = loading.last_parsed  # before parsing the earlier copy replaces it
+    source, how = _source_of(loading), _how(loading.obtained)
     memory = RefreshMemory(loading.cache_dir)
-    previous = memory.recall(program.id, loading) or _held_before(loading)
+    previous = memory.recall(program.id, loading) or _held_before(loading, loaded)
     current = agendas.read_agenda(agenda_path, program)
     changes, new_clashes, delta = compare(program, previous, current, zone)
-    if loading.last_parsed is not None:
-        memory.keep(program.id, *loading.last_parsed)
+    if loaded is not None:
+        memory.keep(program.id, *loaded)
     return RefreshReport(
         program=program,
-        source=_source_of(loading),
-        how=_how(loading.obtained),
+        source=source,
+        how=how,
         changes=changes,
         new_clashes=new_clashes,
         delta=delta,
     )
 
 
-def _held_before(loading: Loading) -> Program | None:
+def _held_before(
+    loading: Loading, loaded: tuple[bytes, SourceContext, str | None, str | None] | None
+) -> Program | None:
     """The copy a URL's cache held before this fetch (first refresh of a program)."""
     obtained = loading.obtained
-    if obtained is None or obtained.previous is None or loading.last_parsed is None:
+    if obtained is None or obtained.previous is None or loaded is None:
         return None
-    _, context, fmt, zone = loading.last_parsed
+    _, context, fmt, zone = loaded
     try:
         return loading.parse(obtained.previous, context, fmt=fmt, zone=zone)
     except PlannerError:
