@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
-from planner.agenda import Agenda, Pick, Snapshot
-from planner.clashes import agenda_clashes, check_program
+from planner.agenda import Agenda, Pick, Snapshot, agenda_clashes
+from planner.clashes import check_program
 from planner.model import Item, Program, Room
 
 PICKS_PER_DAY = 50

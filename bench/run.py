@@ -2,7 +2,7 @@
 
     python bench/run.py                  # every figure, about two minutes on 2 cores
     python bench/run.py load export      # only some sections (startup, load, clashes,
-                                         # export, memory, importers)
+                                         # export, memory, importers, pick)
 
 Both sides of every ratio are whole processes started the same way: the planner
 command against a `python -c` / script baseline doing the irreducible part of the

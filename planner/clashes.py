@@ -1,4 +1,6 @@
-"""The clash engine: pure functions over the model, no I/O.
+"""The clash engine: pure functions over slots (timed entries) and a walk rule, no I/O.
+
+It never sees an agenda: planner.agenda turns picks and personal events into slots.
 
 One sweep over the entries sorted by start, keeping a heap of the entries still
 running: each new entry clashes with exactly the running ones (time), and the
@@ -10,13 +12,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from planner.agenda import DEFAULT_WALK_MINUTES, Agenda, ancestors, exported_items
-from planner.model import Item, Program
+from planner.model import DEFAULT_WALK_MINUTES, Item, Program
 from planner.text import clock, span
 
 ClashKind = Literal["time", "room_change", "room_double_booked"]
@@ -142,10 +143,18 @@ def find_clashes(slots: Iterable[Slot], walk: WalkRule | None, zone: str) -> lis
     return [found.worded(zone) for found in sweep_clashes(slots, walk)]
 
 
-def sweep_clashes(slots: Iterable[Slot], walk: WalkRule | None) -> list[FoundClash]:
-    """The clashes among ``slots`` in time order, not yet worded (see find_clashes)."""
+def sweep_clashes(
+    slots: Iterable[Slot], walk: WalkRule | None, involving: Container[str] | None = None
+) -> list[FoundClash]:
+    """The clashes among ``slots`` in time order, not yet worded (see find_clashes).
+
+    ``involving``: only the clashes of these ids. The sweep still sees every slot (which slot
+    the attendee walks from depends on all of them), but weighs only the pairs asked for.
+    """
     found: list[FoundClash] = []
     for earlier, later, relation in _sweep(slots):
+        if involving is not None and earlier.id not in involving and later.id not in involving:
+            continue
         if relation == "overlap":
             clash = _time_clash(earlier, later)
         elif walk is not None:
@@ -215,8 +224,10 @@ class _LastFinished:
             return []
         # other.start == slot.start: two zero-length slots at one instant, neither first.
         walks = [o for o in self.slots if o.start < slot.start and not o.related_to(slot)]
-        # A session and its own talk that end together: the walk is from the talk.
-        return [o for o in walks if not any(o.id in inner.ancestors for inner in walks)]
+        # A session and its own talk that end together: the walk is from the talk. One set of
+        # what the finished slots lie in, not a look at every other slot for each of them.
+        around = {ancestor for inner in walks for ancestor in inner.ancestors}
+        return [o for o in walks if o.id not in around]
 
     def _someone_started_since(
         self, slot: Slot, earlier_start: datetime | None, running: list[tuple[datetime, int, Slot]]
@@ -261,50 +272,16 @@ def _minutes(count: int) -> str:
     return f"{count} minute" if count == 1 else f"{count} minutes"
 
 
-# --- the agenda --------------------------------------------------------------------------
-
-
-def agenda_slots(program: Program, agenda: Agenda) -> list[Slot]:
-    """The agenda's timed entries: picked items (once each) and personal events."""
-    by_id = program.item_map()
-    slots = [item_slot(item, by_id) for item in exported_items(program, agenda) if item.announced]
-    slots.extend(
-        Slot(event.id, event.start, event.end, room=event.location) for event in agenda.events
-    )
-    return slots
-
-
-def item_slot(item: Item, by_id: dict[str, Item]) -> Slot:
+def item_slot(item: Item, ancestors: Iterable[str] = ()) -> Slot:
+    """A timed program item as a slot; ``ancestors``: its parent chain (Program.tree)."""
     return Slot(
         item.id,
         item.start,  # type: ignore[arg-type]
         item.end,  # type: ignore[arg-type]
         room=item.room,
         estimated=item.estimated,
-        ancestors=frozenset(ancestors(item.id, by_id)) if item.parent else NO_ANCESTORS,
+        ancestors=frozenset(ancestors) if item.parent else NO_ANCESTORS,
     )
-
-
-def agenda_clashes(program: Program, agenda: Agenda, *, zone: str | None = None) -> list[Clash]:
-    """Time clashes and tight room changes among the agenda's entries, in time order."""
-    zone = zone or program.timezone
-    return [found.worded(zone) for found in sweep_agenda(program, agenda)]
-
-
-def clashes_touching(program: Program, agenda: Agenda, ids: set[str], *, zone: str) -> list[Clash]:
-    """The agenda's clashes that involve any of ``ids`` (what one change touched), in time
-    order; only those are put into words, since a big agenda has thousands of clashes."""
-    return [
-        found.worded(zone)
-        for found in sweep_agenda(program, agenda)
-        if found.first.id in ids or found.second.id in ids
-    ]
-
-
-def sweep_agenda(program: Program, agenda: Agenda) -> list[FoundClash]:
-    """agenda_clashes, not yet worded: for a caller that shows only some of them."""
-    walk = WalkRule(program, agenda.settings.walk_minutes)
-    return sweep_clashes(agenda_slots(program, agenda), walk)
 
 
 # --- the program ---------------------------------------------------------------------------
@@ -356,13 +333,13 @@ def double_bookings(program: Program, *, zone: str | None = None) -> list[Findin
     Posters share their hall by design (each has its own board), so they are left out.
     """
     zone = zone or program.timezone
-    by_id = program.item_map()
+    tree = program.tree
     by_room: dict[str, list[Slot]] = {}
     for item in program.items:
         if item.kind == "poster" or not item.room or item.start is None or item.end is None:
             continue
         if item.end > item.start:
-            by_room.setdefault(item.room, []).append(item_slot(item, by_id))
+            by_room.setdefault(item.room, []).append(item_slot(item, tree.ancestors(item.id)))
     found: list[Finding] = []
     for room, slots in by_room.items():
         for run in _overlapping_runs(slots):

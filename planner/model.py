@@ -7,6 +7,7 @@ no click, no formatting for people.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Container, Iterable
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -41,6 +42,17 @@ Kind = Literal[
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 CONTAINER_KINDS = frozenset({"session", "tutorial"})
 FORMAT_VERSION = 1
+# Minutes to walk between two rooms when neither the program nor the attendee says.
+DEFAULT_WALK_MINUTES = 5
+
+
+def check_kind(text: str) -> str:
+    """``text`` if it names one of planner's kinds, else a PlannerError listing them."""
+    from planner.errors import PlannerError
+
+    if text not in KINDS:
+        raise PlannerError(f"kind {text!r} is not one of {', '.join(KINDS)}")
+    return text
 
 
 @lru_cache(maxsize=8192)
@@ -286,9 +298,9 @@ class ProgramTree:
             if item.parent is not None:
                 self.children.setdefault(item.parent, []).append(item)
         self._ancestors: dict[str, tuple[str, ...]] = {}
-        self._lowered: list[tuple[str, str]] | None = None
+        self._prefixes: PrefixIndex | None = None
         self._guids: dict[str, Item] | None = None
-        self._lowered_guids: list[tuple[str, str]] | None = None
+        self._guid_prefixes: PrefixIndex | None = None
 
     def find(self, text: str) -> Item | None:
         """The item whose id, or else whose GUID (any case), is ``text``."""
@@ -307,9 +319,9 @@ class ProgramTree:
 
     def with_guid_prefix(self, lowered: str, limit: int | None = None) -> list[Item]:
         """Items whose lowered GUID starts with ``lowered`` (at most ``limit``)."""
-        if self._lowered_guids is None:
-            self._lowered_guids = sorted((key, item.id) for key, item in self.by_guid.items())
-        return self._prefixed(self._lowered_guids, lowered, limit)
+        if self._guid_prefixes is None:
+            self._guid_prefixes = PrefixIndex(self.by_guid)
+        return [self.by_guid[key] for key in self._guid_prefixes.starting_with(lowered, limit)]
 
     def describes(self, items: list[Item]) -> bool:
         return items is self._items and len(items) == self._count
@@ -352,19 +364,31 @@ class ProgramTree:
     def with_prefix(self, lowered: str, limit: int | None = None) -> list[Item]:
         """Items whose lowered id starts with ``lowered`` (at most ``limit``), by lowered id:
         an exact match in another case comes first. A sorted index, built on first use."""
-        if self._lowered is None:
-            self._lowered = sorted((key.lower(), key) for key in self.by_id)
-        return self._prefixed(self._lowered, lowered, limit)
+        if self._prefixes is None:
+            self._prefixes = PrefixIndex(self.by_id)
+        return [self.by_id[key] for key in self._prefixes.starting_with(lowered, limit)]
 
-    def _prefixed(
-        self, index: list[tuple[str, str]], lowered: str, limit: int | None
-    ) -> list[Item]:
-        found: list[Item] = []
-        for position in range(bisect_left(index, (lowered, "")), len(index)):
-            key, item_id = index[position]
+
+class PrefixIndex:
+    """Ids sorted by their lowered form, so that the ids starting with a prefix (any case)
+    are found by bisection, not by a scan of every id."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self._keys = sorted((key.lower(), key) for key in ids)
+
+    def starting_with(
+        self, lowered: str, limit: int | None = None, skip: Container[str] = ()
+    ) -> list[str]:
+        """Ids whose lowered form starts with ``lowered``, by lowered id (at most ``limit``;
+        none of ``skip``, ids taken away since the index was built)."""
+        found: list[str] = []
+        keys = self._keys
+        for position in range(bisect_left(keys, (lowered, "")), len(keys)):
+            key, original = keys[position]
             if not key.startswith(lowered) or len(found) == limit:
                 break
-            found.append(self.by_id[item_id])
+            if original not in skip:
+                found.append(original)
         return found
 
 

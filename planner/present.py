@@ -37,6 +37,7 @@ def local_iso(moment: datetime | None, zone: str) -> str | None:
 def item_json(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": item.id,
+        "guid": item.guid,
         "kind": item.kind,
         "title": item.title,
         "speakers": list(item.speakers),

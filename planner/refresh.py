@@ -58,8 +58,8 @@ def compare(
 ) -> tuple[list[Change], list[Clash], ProgramDelta | None]:
     """The pure part of a refresh: the picks' changes, new clashes, and the program's delta."""
     from planner import agenda as agendas
-    from planner.clashes import agenda_clashes
 
+    agenda_clashes = agendas.agenda_clashes
     changes = agendas.changes(program, agenda, zone)
     clashes = agenda_clashes(program, agenda, zone=zone)
     if previous is None:

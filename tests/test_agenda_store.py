@@ -202,7 +202,7 @@ def test_a_held_lock_gives_a_clear_error_instead_of_waiting_for_ever(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "a.json"
-    monkeypatch.setattr(agenda, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(agenda.store, "LOCK_TIMEOUT_SECONDS", 0.2)
     program = load(str(TINY))
     holder = os.open(tmp_path / "a.json.lock", os.O_RDWR | os.O_CREAT)
     try:

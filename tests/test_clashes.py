@@ -12,8 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from planner import agenda
-from planner.agenda import Agenda, read_agenda
-from planner.clashes import Clash, Slot, WalkRule, agenda_clashes, find_clashes
+from planner.agenda import Agenda, agenda_clashes, read_agenda
+from planner.clashes import Clash, Slot, WalkRule, find_clashes
 from planner.cli import cli
 from planner.model import Program, WalkTime
 from planner.sources import load
@@ -62,8 +62,20 @@ def test_a_session_and_its_own_talk_never_clash() -> None:
     by_id = program.item_map()
     from planner.clashes import item_slot
 
-    slots = [item_slot(by_id[i], by_id) for i in ("session", "session-talk-1", "session-talk-2")]
+    ids = ("session", "session-talk-1", "session-talk-2")
+    slots = [item_slot(by_id[i], program.tree.ancestors(i)) for i in ids]
     assert find_clashes(slots, WalkRule(program), program.timezone) == []
+
+
+def test_the_clashes_of_some_ids_are_those_of_the_whole_sweep_that_name_them() -> None:
+    from planner.agenda import sweep_agenda
+
+    program = program_of("overlapping_talks")
+    current = picking(program, "partial-a", "partial-b", "outer", "inner", "session", "rival")
+    every = sweep_agenda(program, current)
+    for wanted in ({"inner"}, {"partial-b", "rival"}, set()):
+        named = [f for f in every if f.first.id in wanted or f.second.id in wanted]
+        assert sweep_agenda(program, current, wanted) == named
 
 
 def test_a_session_clashes_with_a_talk_elsewhere_during_it() -> None:

@@ -19,8 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner import agenda, dayview
-from planner.agenda import Agenda, changes, read_agenda
-from planner.clashes import agenda_clashes
+from planner.agenda import Agenda, agenda_clashes, changes, read_agenda
 from planner.cli import cli
 from planner.model import Program
 from planner.sources import load

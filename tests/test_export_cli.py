@@ -207,7 +207,7 @@ def test_an_export_that_raises_a_sequence_waits_for_the_lock_before_writing(
     from planner import agenda
 
     moved = picked_then_moved(run, tmp_path)
-    monkeypatch.setattr(agenda, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(agenda.store, "LOCK_TIMEOUT_SECONDS", 0.2)
     with open(tmp_path / "agenda.json.lock", "a+") as held:  # another planner is saving
         fcntl.flock(held, fcntl.LOCK_EX)
         busy = run("--program", str(moved), "export", "-o", "moved.ics")

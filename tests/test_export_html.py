@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.agenda import Agenda, Pick, Snapshot
-from planner.clashes import Clash, agenda_clashes
+from planner.agenda import Agenda, Pick, Snapshot, agenda_clashes
+from planner.clashes import Clash
 from planner.errors import ExportError, ZoneError
 from planner.export.html import to_html
 from planner.model import PersonalEvent, Program

@@ -379,83 +379,117 @@ def test_settings_say_when_the_program_gives_the_walk(tmp_path: Path) -> None:
     assert "not used: overlapping-talks gives 7 minutes between rooms" in shown.stdout
 
 
-# --- many picks: each costs the same however many the agenda holds -------------------------
+# --- many picks: each id costs the same however many the agenda holds ------------------------
 
 
 def sessions_program(sessions: int, talks_each: int) -> Program:
     """``sessions`` one-hour sessions in a row, each with ``talks_each`` talks inside."""
     items: list[dict] = []
     for s in range(sessions):
-        start = f"2024-06-{1 + s // 10:02d}T{8 + s % 10:02d}:00:00+00:00"
-        end = f"2024-06-{1 + s // 10:02d}T{8 + s % 10:02d}:59:00+00:00"
-        items.append(
-            {
-                "id": f"s{s}",
-                "title": f"Session {s}",
-                "kind": "session",
-                "start": start,
-                "end": end,
-                "room": "A",
-            }
+        day, hour = 1 + s // 10, 8 + s % 10
+        start, end = (
+            f"2024-06-{day:02d}T{hour:02d}:00:00+00:00",
+            f"2024-06-{day:02d}T{hour:02d}:59:00+00:00",
         )
-        for t in range(talks_each):
-            items.append(
-                {
-                    "id": f"s{s}-t{t}",
-                    "title": f"Talk {t}",
-                    "kind": "talk",
-                    "start": start,
-                    "end": end,
-                    "room": "A",
-                    "parent": f"s{s}",
-                }
-            )
+        common = {"start": start, "end": end, "room": "A"}
+        items.append({"id": f"s{s}", "title": f"Session {s}", "kind": "session", **common})
+        items += [
+            {"id": f"s{s}-t{t}", "title": f"Talk {t}", "parent": f"s{s}", **common}
+            for t in range(talks_each)
+        ]
     return Program.model_validate({"id": "many", "name": "Many", "timezone": "UTC", "items": items})
 
 
-def test_picking_walks_each_item_s_parents_once_not_every_pick(
+class Counted:
+    """Counts the calls of one method while a test runs."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> None:
+        self.calls = 0
+        original = getattr(owner, name)
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+
+
+def test_picking_walks_up_once_per_new_id_however_many_picks_are_held(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    program = sessions_program(sessions=40, talks_each=10)
+    from planner.model import ProgramTree
+
+    program = sessions_program(sessions=60, talks_each=10)
     talks = [item for item in program.items if item.kind == "talk"]
-    held = agenda.pick(Agenda(program_id="many"), program, talks[:300]).agenda
-    calls = 0
-    original = agenda.ancestors
-
-    def counting(item_id: str, by_id: dict) -> list[str]:
-        nonlocal calls
-        calls += 1
-        return original(item_id, by_id)
-
-    monkeypatch.setattr(agenda, "ancestors", counting)
-    result = agenda.pick(held, program, talks[300:])
-    assert len(result.agenda.picks) == 400
-    # One walk up per new pick, however many picks the agenda already holds (was one per pick
-    # held, for each new pick: 30,000 here).
-    assert calls == len(talks[300:])
+    held = agenda.pick(Agenda(program_id="many"), program, talks[:500]).agenda
+    walks = Counted(monkeypatch, ProgramTree, "ancestors")
+    scans = [Counted(monkeypatch, Agenda, name) for name in ("pick_ids", "find_pick")]
+    result = agenda.pick(held, program, talks[500:])
+    assert len(result.agenda.picks) == 600
+    assert walks.calls == 100  # was one walk per held pick, for each new pick: 50,000
+    assert [scan.calls for scan in scans] == [0, 0]  # no pass over the held picks per id
+    assert [p.id for p in held.picks] == [t.id for t in talks[:500]]  # the input is untouched
 
 
 def test_a_session_picked_last_names_the_picks_it_now_covers_in_pick_order() -> None:
     program = sessions_program(sessions=2, talks_each=3)
     by_id = program.item_map()
-    held = agenda.pick(
-        Agenda(program_id="many"), program, [by_id[i] for i in ("s0-t2", "s1-t0", "s0-t0")]
-    )
-    result = agenda.pick(held.agenda, program, [by_id["s0"]])
+    held = picked(program, "s0-t2", "s1-t0", "s0-t0")
+    result = agenda.pick(held, program, [by_id["s0"]])
     assert [(o.id, o.action) for o in result.outcomes] == [
         ("s0", "added"),
         ("s0-t2", "now_covered"),
         ("s0-t0", "now_covered"),
     ]
-    assert held.agenda.picks == agenda.pick(held.agenda, program, []).agenda.picks
+    assert [p.id for p in held.picks] == ["s0-t2", "s1-t0", "s0-t0"]
+
+
+def test_dropping_many_ids_and_prefixes_in_one_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    program = sessions_program(sessions=30, talks_each=10)
+    talks = [item.id for item in program.items if item.kind == "talk"]
+    held = picked(program, *talks, "s0")
+    scans = [Counted(monkeypatch, Agenda, name) for name in ("pick_ids", "find_pick")]
+    result = agenda.drop(held, program, [*talks[10:], "s0"])
+    assert [scan.calls for scan in scans] == [0, 0]
+    assert result.outcomes[-1].message == (
+        "dropped s0: Session 0; its talks you picked stay: "
+        + ", ".join(f"s0-t{t}" for t in range(10))
+    )
+    assert [p.id for p in result.agenda.picks] == talks[:10]
+    # A prefix is matched among what is still picked: s0-t1 alone once s0-t10.. are gone.
+    tens = picked(program, "s1-t1", "s2-t1")
+    assert agenda.drop(tens, program, ["s1-t1", "s2"]).outcomes[1].id == "s2"
+    assert agenda.drop(tens, program, ["s2-t1", "S1-T"]).outcomes[1].id == "s1-t1"
+    with pytest.raises(NotFoundError, match="ambiguous in your agenda: it could be s1-t1, s2-t1"):
+        agenda.drop(picked(program, "s1-t1", "s1-t2", "s2-t1"), program, ["s1-t2", "s"])
+
+
+def test_a_cli_pick_of_many_ids_builds_the_program_s_index_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.model import PrefixIndex, ProgramTree
+
+    program = sessions_program(sessions=40, talks_each=5)
+    path = tmp_path / "many.json"
+    path.write_text(program.model_dump_json())
+    ids = [item.id for item in program.items if item.kind == "talk"]
+    builds = Counted(monkeypatch, ProgramTree, "__init__")
+    prefixes = Counted(monkeypatch, PrefixIndex, "__init__")
+    result = run(tmp_path / "a.json", "pick", *ids, program=path)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == len(ids)
+    assert builds.calls == 1  # one id index for the loaded program, not one per id
+    assert prefixes.calls == 0  # exact ids: no prefix index needed
+    assert run(tmp_path / "a.json", "pick", "S39-T", program=path).exit_code == 2  # ambiguous
+    assert (
+        "s39-t4 is already picked"
+        in run(tmp_path / "a.json", "pick", "S39-T4", program=path).stdout
+    )
 
 
 def test_dropping_a_session_names_its_talks_that_stay_and_leaves_the_input_as_it_was() -> None:
     program = sessions_program(sessions=2, talks_each=3)
-    by_id = program.item_map()
-    ids = ("s0-t1", "s0-t0", "s1-t0", "s0")
-    held = agenda.pick(Agenda(program_id="many"), program, [by_id[i] for i in ids]).agenda
+    held = picked(program, "s0-t1", "s0-t0", "s1-t0", "s0")
     result = agenda.drop(held, program, ["s0"])
     assert "its talks you picked stay: s0-t1, s0-t0" in result.outcomes[0].message
     assert [p.id for p in result.agenda.picks] == ["s0-t1", "s0-t0", "s1-t0"]
-    assert [p.id for p in held.picks] == list(ids)
+    assert [p.id for p in held.picks] == ["s0-t1", "s0-t0", "s1-t0", "s0"]

@@ -17,9 +17,10 @@ from datetime import datetime
 from string import Template
 from typing import TYPE_CHECKING
 
-from planner import __version__, text, timezones
+from planner import text, timezones
 from planner.errors import ExportError
 from planner.export import timetable
+from planner.export.markers import GENERATOR_TAG
 from planner.export.timetable import Block, ClashNote, Column, Day, Listed, Timetable
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def _page(table: Timetable) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="planner {__version__}">\n'
+        f"{GENERATOR_TAG}\n"
         f"<title>{_text(table.program_name)}: my agenda</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(part for part in body if part)

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDatetime, vDuration, vInt, vText, vUri
 
-from planner import __version__, timezones
+from planner import timezones
 from planner.agenda import cancelled_picks, exported_items, sequence_of
 from planner.errors import ExportError
+from planner.export.markers import PRODID
 from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
 from planner.model import Item, sort_key
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from planner.agenda import Agenda, Pick
     from planner.model import PersonalEvent, Program
 
-PRODID = f"-//planner//planner {__version__}//EN"
 UID_DOMAIN = "planner"
 PERSONAL_CATEGORY = "personal"
 CANCELLED_NOTE = "No longer in the program (cancelled). `planner drop` removes it from your agenda."

@@ -14,9 +14,7 @@ import re
 from planner.model import Item, Program
 from planner.text import has_controls, without_controls
 
-# without_controls is still imported from here by agenda.py (not this change's file): the
-# name stays until that import reads planner.text.
-__all__ = ["json_certainly_clean", "remove_control_characters", "without_controls"]
+__all__ = ["json_certainly_clean", "remove_control_characters"]
 
 _ITEM_TEXTS = ("id", "title", "abstract", "room", "parent", "url", "note")
 _ITEM_LISTS = ("speakers", "related")

@@ -1,16 +1,15 @@
 """The web face's one door into the core: each function does what a CLI command does.
 
 Every route calls these and nothing else of planner; they return data (JSON-ready dicts,
-bytes, the timetable model) and raise ``PlannerError`` like the core. Their bodies mirror
-``planner/cli.py`` today (``pick`` + ``_report_edit``, ``export`` + ``_ics_export``, ...)
-and call the same core functions, so that once the use-case layer exists they become
-one-line calls into it.
+bytes, the timetable model) and raise ``PlannerError`` like the core. Changes to the agenda
+are the use cases of ``planner.actions`` that the CLI calls too, so both faces give the same
+messages, clashes and files.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from planner.errors import NotFoundError, PlannerError
 
 if TYPE_CHECKING:
-    from planner.agenda import Agenda, EditResult
+    from planner import actions
+    from planner.agenda import Agenda
     from planner.export.timetable import Timetable
     from planner.feed import Feed
     from planner.model import Item, Program
@@ -63,13 +63,6 @@ def zone_of(served: Served, text: str | None) -> str:
     return served.zone if text is None or not text.strip() else check_zone(text)
 
 
-def resolve_items(served: Served, ids: Iterable[str]) -> list[Item]:
-    """Ids (exact, or a unique prefix) turned into program items, as ``planner pick`` reads them."""
-    from planner.query import resolve_id
-
-    return [resolve_id(served.program, text) for text in ids]
-
-
 # --- reading (talks, show, agenda, clashes) -------------------------------------------------
 
 
@@ -101,11 +94,10 @@ def find_items(
     search: str | None,
 ) -> list[Item]:
     """The items ``planner talks`` lists for these filters, in its order."""
-    from planner.model import KINDS
+    from planner.model import check_kind
     from planner.query import filter_items
 
-    if kind and kind not in KINDS:
-        raise PlannerError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    kind = check_kind(kind) if kind else None
     return filter_items(served.program, zone=zone, day=day, room=room, kind=kind, search=search)
 
 
@@ -147,7 +139,7 @@ def agenda_json(served: Served, current: Agenda, zone: str) -> dict[str, Any]:
 
 def clashes(served: Served, current: Agenda, zone: str) -> list[Any]:
     """``planner clashes``: every clash of the agenda, worded in ``zone``."""
-    from planner.clashes import agenda_clashes
+    from planner.agenda import agenda_clashes
 
     return agenda_clashes(served.program, current, zone=zone)
 
@@ -167,96 +159,52 @@ def day_view_text(served: Served, current: Agenda, zone: str) -> str:
     return dayview.render_day_view(view, width=88, color=False)
 
 
-# --- changing the agenda (pick, drop, add) --------------------------------------------------
+# --- changing the agenda (pick, drop, add): planner.actions, as the CLI calls them ---------
 
 
 def pick(served: Served, ids: list[str], zone: str) -> EditReport:
     """``planner pick ID...``: under the agenda's lock, then the clashes the picks created."""
-    from planner import agenda
+    from planner import actions
 
-    program, items, now = served.program, resolve_items(served, ids), served.now()
-    result = agenda.update_agenda(
-        served.agenda_path,
-        program,
-        lambda current: agenda.pick(current, program, items, zone=zone, now=now),
-    )
-    return _report(served, result, zone)
+    items = actions.find_items(served.program, ids)
+    done = actions.pick(served.program, served.agenda_path, items, zone=zone, now=served.now())
+    return _report(done)
 
 
 def drop(served: Served, ids: list[str], zone: str) -> EditReport:
     """``planner drop ID...``: picks (also vanished ones) and personal events."""
-    from planner import agenda
+    from planner import actions
 
-    program = served.program
-    result = agenda.update_agenda(
-        served.agenda_path, program, lambda current: agenda.drop(current, program, ids)
-    )
-    return _report(served, result, zone, with_clashes=False)
+    return _report(actions.drop(served.program, served.agenda_path, ids))
 
 
 def add_event(
     served: Served, title: str, start: str, end: str, location: str | None, zone: str
 ) -> EditReport:
     """``planner add TITLE --start --end [--location]``: times read in ``zone``."""
-    from planner import agenda
+    from planner import actions
 
-    program = served.program
-    start_at, end_at, notes = event_times(start, end, zone)
-    result = agenda.update_agenda(
-        served.agenda_path,
-        program,
-        lambda current: agenda.add_event(
-            current, program, title, start_at, end_at, location, zone=zone
-        ),
-    )
-    report = _report(served, result, zone)
-    report.notes = notes
-    return report
-
-
-def _report(
-    served: Served, result: EditResult, zone: str, *, with_clashes: bool = True
-) -> EditReport:
-    """cli._report_edit as data: every outcome, then each clash touching what was added."""
-    from planner.clashes import clashes_touching
-
-    report = EditReport(
-        outcomes=[
-            {
-                "action": outcome.action,
-                "covered_by": outcome.covered_by,
-                "id": outcome.id,
-                "message": outcome.message,
-                "tba": outcome.tba,
-            }
-            for outcome in result.outcomes
-        ]
-    )
-    if with_clashes:
-        found = clashes_touching(served.program, result.agenda, result.touched(), zone=zone)
-        report.warnings = [clash.message for clash in found]
-    return report
-
-
-def event_times(start: str, end: str, zone: str) -> tuple[datetime, datetime, list[str]]:
-    """cli._event_times: "2022-08-30 12:00" (or ISO 8601 with an offset) read in ``zone``;
-    the end may be "13:00" alone (the start's day); says how a skipped or repeated time was read."""
-    from planner import timezones
-
-    start_value, end_value = _wall_clock(start, "start"), _wall_clock(end, "end")
-    if isinstance(start_value, time):
+    start_at = actions.parse_wall_clock(start, "start")
+    if isinstance(start_at, time):
         raise PlannerError("start: give a date too, e.g. '2022-08-30 12:00'")
-    return timezones.event_span(start_value, end_value, zone)
+    when = (start_at, actions.parse_wall_clock(end, "end"))
+    done = actions.add_event(served.program, served.agenda_path, title, when, location, zone=zone)
+    return _report(done)
 
 
-def _wall_clock(text: str, name: str) -> datetime | time:
-    text = str(text).strip()
-    try:
-        return time.fromisoformat(text) if len(text) <= 5 else datetime.fromisoformat(text)
-    except ValueError:
-        raise PlannerError(
-            f"{name}: {text!r} is not a time like '2022-08-30 12:00' (or '13:00')"
-        ) from None
+def _report(done: actions.EditReport) -> EditReport:
+    """The use case's report as JSON-ready data: every outcome, the clashes it created."""
+    outcomes = [
+        {
+            "action": outcome.action,
+            "covered_by": outcome.covered_by,
+            "id": outcome.id,
+            "message": outcome.message,
+            "tba": outcome.tba,
+        }
+        for outcome in done.outcomes
+    ]
+    return EditReport(outcomes, [clash.message for clash in done.clashes], list(done.notes))
 
 
 # --- export (the feed) and the timetable ----------------------------------------------------
