@@ -461,14 +461,15 @@ def current_program_lines(session: Session) -> list[str]:
         from planner.remote import age_text
 
         age = age_text(session.now() - obtained.copy.confirmed_at)
-        lines.append(f"Source: {chosen.source} (copy fetched {age} ago)")
+        lines.append(f"Source: {current.shown(chosen.source)} (copy fetched {age} ago)")
     else:
-        lines.append(f"Source: {chosen.source}")
+        lines.append(f"Source: {current.shown(chosen.source)}")
     if chosen.program_tz:
         lines.append(f"Read in: {chosen.program_tz} (--program-tz)")
     path = session.agenda_path
-    picks = next((a.picks for a in current.agendas(session.agenda_folder) if a.path == path), 0)
-    lines.append(f"Agenda: {path} ({_count(picks, 'pick')})")
+    summary = current.summary_of(path)
+    picks = summary.picks if summary is not None and summary.program_id == program.id else 0
+    lines.append(f"Agenda: {current.shown(path)} ({_count(picks, 'pick')})")
     return lines
 
 
@@ -489,7 +490,7 @@ def programs_lines(session: Session) -> list[str]:
         mark = "*" if summary.program_id == (remembered.current or DEFAULT_PROGRAM) else " "
         known = remembered.known.get(summary.program_id)
         bundled = summary.program_id == DEFAULT_PROGRAM
-        where = known.source if known else ("bundled" if bundled else "")
+        where = current.shown(known.source) if known else ("bundled" if bundled else "")
         count = _count(summary.picks, "pick")
         lines.append(f"{mark} {summary.program_id:<{width}}  {count:>9}  {where}".rstrip())
     return lines

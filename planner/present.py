@@ -231,8 +231,10 @@ _HOW = {
 
 def refresh_text(report: RefreshReport) -> str:
     """What `planner refresh` prints: the program's delta, the picks' changes, new clashes."""
+    from planner.current import shown
+
     program = report.program
-    lines = [f"Refreshed {program.id} from {report.source}: {_HOW[report.how]}."]
+    lines = [f"Refreshed {program.id} from {shown(report.source)}: {_HOW[report.how]}."]
     delta = report.delta
     size = f"{len(program.items)} item{'s' if len(program.items) != 1 else ''}"
     if delta is None:
@@ -252,11 +254,12 @@ def refresh_text(report: RefreshReport) -> str:
         )
     else:
         lines.append("Your picks: no changes")
+    heading = "Clashes in your agenda" if delta is None else "New clashes since the last refresh"
     if report.new_clashes:
-        lines.append("New clashes since the last refresh:")
+        lines.append(f"{heading}:")
         lines.extend(f"  {clash.message}" for clash in report.new_clashes)
     else:
-        lines.append("New clashes since the last refresh: none")
+        lines.append(f"{heading}: none")
     return "\n".join(lines)
 
 

@@ -44,7 +44,7 @@ class RefreshReport:
     source: str
     how: str  # "fetched", "not-modified", "cached" (offline: the copy kept), or "read"
     changes: list[Change]  # for the picks, since each was last confirmed
-    new_clashes: list[Clash]  # among the picks, since the last refresh
+    new_clashes: list[Clash]  # among the picks, since the last refresh (all: first refresh)
     delta: ProgramDelta | None  # None: no earlier refresh to compare with
     warnings: list[str] = field(default_factory=list)
 
