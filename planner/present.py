@@ -97,6 +97,8 @@ def talks_text(program: Program, items: Iterable[Item], zone: str) -> str:
 def show_text(program: Program, item: Item, zone: str) -> str:
     by_id = program.item_map()
     lines = [f"{item.title}", f"  id:       {item.id} ({item.kind})"]
+    if item.guid:
+        lines.append(f"  guid:     {item.guid}")
     if item.start is not None:
         start = timezones.to_zone(item.start, zone)
         lines.append(

@@ -142,3 +142,17 @@ def test_a_renumbered_item_is_found_again_by_its_guid(old_agenda: Path) -> None:
             "99999999-dead-4bee-8f00-000000000000", "vanished", "no longer in the program"
         )
     ]
+
+
+def test_show_names_the_guid_beside_the_short_id() -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    program = str(FIXTURES / "frab_offsets_country_domain.xml")
+    shown = CliRunner().invoke(cli, ["--program", program, "show", OPENING])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[1:3] == [
+        "  id:       10496 (talk)",
+        f"  guid:     {OPENING}",
+    ]
