@@ -86,8 +86,12 @@ Moment = Annotated[
 ]
 
 
+# defer_build: a model's validator is built on its first validation, not at import. A command
+# that reads a program from the parsed-program cache validates nothing, and saves the build.
+
+
 class Room(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     building: str | None = None
@@ -96,7 +100,7 @@ class Room(BaseModel):
 class WalkTime(BaseModel):
     """Minutes to walk between two named rooms or buildings, either way."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     between: tuple[str, str]
     minutes: int = Field(ge=0, le=24 * 60)
@@ -109,7 +113,7 @@ class Item(BaseModel):
     which made loading a 20,000-item program a fifth slower.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     # The format's long stable id (a frab/c3voc GUID) where ``id`` is the conference's short
@@ -160,7 +164,7 @@ class Item(BaseModel):
 class PersonalEvent(BaseModel):
     """Something the attendee adds to their own agenda (lunch with a friend)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -199,7 +203,7 @@ def _check_span(what: str, start: datetime, end: datetime) -> None:
 class Program(BaseModel):
     """A whole conference program in one timezone."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: Literal["planner-program"] = "planner-program"
     version: int = FORMAT_VERSION
