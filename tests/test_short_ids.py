@@ -156,3 +156,19 @@ def test_show_names_the_guid_beside_the_short_id() -> None:
         "  id:       10496 (talk)",
         f"  guid:     {OPENING}",
     ]
+
+
+def test_an_agenda_with_a_vanished_pick_is_saved_without_a_backup_each_time(tmp_path: Path) -> None:
+    program = repeatcon()
+    path = tmp_path / "repeatcon.json"
+    gone = agenda.Pick(
+        id="gone", snapshot=agenda.Snapshot(title="Gone"), guid="99999999-0000-4000-8000-0"
+    )
+    agenda.write_agenda(path, agenda.Agenda(program_id="repeatcon", picks=[gone]))
+    assert agenda.adopt_ids(agenda.read_agenda(path, program), program).picks == [gone]
+    for item_id in ("1", "2"):
+        item = program.item_map()[item_id]
+        agenda.update_agenda(
+            path, program, lambda now, item=item: agenda.pick(now, program, [item])
+        )
+    assert not list(tmp_path.glob("*.bak"))

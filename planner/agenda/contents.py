@@ -47,21 +47,28 @@ def adopt_ids(agenda: Agenda, program: Program) -> Agenda:
     if all(pick.id in by_id and pick.guid == by_id[pick.id].guid for pick in agenda.picks):
         return agenda
     picks: dict[str, Pick] = {}
+    changed = False
     for pick in agenda.picks:
         # The GUID names the talk; the id only where the pick has no GUID (or the program none).
         if pick.guid and tree.by_guid:
             item = tree.by_guid.get(pick.guid.lower())
         else:
             item = tree.find(pick.id)
-        if item is None:
+        if item is None:  # vanished: kept as it is
+            changed |= pick.id in picks
             picks.setdefault(pick.id, pick)
             continue
-        moved = pick.model_copy(update={"id": item.id, "guid": item.guid})
+        moved = pick
+        if (pick.id, pick.guid) != (item.id, item.guid):
+            moved = pick.model_copy(update={"id": item.id, "guid": item.guid})
+            changed = True
         twin = picks.get(item.id)
         if twin is not None:
             moved = twin if twin.sequence >= moved.sequence else moved
+            changed = True
         picks[item.id] = moved
-    return agenda.model_copy(update={"picks": list(picks.values())})
+    # A vanished pick alone changes nothing: the file is not rewritten (or backed up) for it.
+    return agenda.model_copy(update={"picks": list(picks.values())}) if changed else agenda
 
 
 def cancelled_picks(program: Program, agenda: Agenda) -> list[Pick]:
