@@ -172,3 +172,13 @@ def test_an_agenda_with_a_vanished_pick_is_saved_without_a_backup_each_time(tmp_
             path, program, lambda now, item=item: agenda.pick(now, program, [item])
         )
     assert not list(tmp_path.glob("*.bak"))
+
+
+def test_a_vanished_pick_can_be_dropped_by_its_guid(old_agenda: Path) -> None:
+    program = repeatcon()
+    agenda.update_agenda(old_agenda, program, lambda now: agenda.pick(now, program, []))
+    gone = program.model_copy(update={"items": [i for i in program.items if i.id != "2"]})
+    result = agenda.update_agenda(
+        old_agenda, gone, lambda now: agenda.drop(now, gone, [f"{INTRO}-2"])
+    )
+    assert [outcome.message for outcome in result.outcomes] == ["dropped 2: Intro to Rust (repeat)"]

@@ -98,7 +98,7 @@ def edit_agenda(path: Path, program_id: Program | str) -> Iterator[Agenda]:
         stored = _read_stored(path, program_id)
         agenda = stored.agenda.model_copy(deep=True)
         yield agenda
-        if agenda != stored.agenda:
+        if agenda != stored.agenda or stored.ids_adopted:
             _save(path, agenda, stored)
 
 
@@ -113,7 +113,8 @@ def update_agenda(
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         result = operation(stored.agenda)
-        if result.agenda != stored.agenda:
+        # Picks read under their new ids are written so even by an edit that changed nothing.
+        if result.agenda != stored.agenda or stored.ids_adopted:
             _save(path, result.agenda, stored)
     return result
 
