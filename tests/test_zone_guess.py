@@ -111,3 +111,31 @@ def test_generic_country_domains_are_no_clue() -> None:
         "Asia/Bishkek",
         "the country of its address (.kg)",
     )
+
+
+def test_a_c3voc_schedule_without_a_zone_name_takes_its_address_country_zone() -> None:
+    import json
+
+    event = {
+        "id": 7,
+        "guid": "c3c3c3c3-0000-4000-8000-000000000007",
+        "date": "2024-11-16T10:00:00+01:00",
+        "start": "10:00",
+        "duration": "00:30",
+        "title": "Opening",
+        "room": "Saal 1",
+    }
+    schedule = {
+        "schedule": {
+            "version": "1",
+            "conference": {
+                "acronym": "privacyweek",
+                "title": "Privacy Week",
+                "url": "https://privacyweek.at/",
+                "days": [{"date": "2024-11-16", "rooms": {"Saal 1": [event]}}],
+            },
+        }
+    }
+    program = parse(json.dumps(schedule).encode(), SourceContext(label="pw.json", stem="pw"))
+    assert (program.timezone, program.items[0].id) == ("Europe/Vienna", "7")
+    assert program.items[0].start == datetime.fromisoformat("2024-11-16T10:00:00+01:00")
