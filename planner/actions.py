@@ -146,7 +146,7 @@ def pick(
     chosen = list(items)
     result = agenda.update_agenda(
         agenda_path,
-        program.id,
+        program,
         lambda current: agenda.pick(current, program, chosen, zone=zone, now=now, maybe=maybe),
     )
     return _reported(program, result, zone)
@@ -159,7 +159,7 @@ def drop(program: Program, agenda_path: Path, ids: Iterable[str]) -> EditReport:
 
     texts = list(ids)
     result = agenda.update_agenda(
-        agenda_path, program.id, lambda current: agenda.drop(current, program, texts)
+        agenda_path, program, lambda current: agenda.drop(current, program, texts)
     )
     return EditReport(result.agenda, result.outcomes)
 
@@ -184,7 +184,7 @@ def add_event(
     start, end, notes = event_times(when[0], when[1], zone)
     result = agenda.update_agenda(
         agenda_path,
-        program.id,
+        program,
         lambda current: agenda.add_event(current, program, title, start, end, location, zone=zone),
     )
     report = _reported(program, result, zone)
@@ -229,7 +229,7 @@ def _localized(naive: datetime, zone: str, notes: list[str]) -> datetime:
 def read_settings(program: Program, agenda_path: Path) -> Settings:
     from planner import agenda
 
-    return agenda.read_agenda(agenda_path, program.id).settings
+    return agenda.read_agenda(agenda_path, program).settings
 
 
 def change_settings(
@@ -242,7 +242,7 @@ def change_settings(
     if unknown:
         raise PlannerError(f"unknown setting {', '.join(sorted(unknown))}")
     result = agenda.update_agenda(
-        agenda_path, program.id, lambda current: agenda.change_settings(current, **changes)
+        agenda_path, program, lambda current: agenda.change_settings(current, **changes)
     )
     return EditReport(result.agenda, result.outcomes)
 
@@ -273,7 +273,7 @@ class AgendaView:
 def agenda_view(program: Program, agenda_path: Path, *, zone: str) -> AgendaView:
     from planner import agenda
 
-    current = agenda.read_agenda(agenda_path, program.id)
+    current = agenda.read_agenda(agenda_path, program)
     return AgendaView(
         current,
         agenda.agenda_clashes(program, current, zone=zone),
@@ -285,7 +285,7 @@ def clashes(program: Program, agenda_path: Path, *, zone: str) -> list[Clash]:
     """Every time clash and tight room change in the agenda, in time order."""
     from planner import agenda
 
-    return agenda.agenda_clashes(program, agenda.read_agenda(agenda_path, program.id), zone=zone)
+    return agenda.agenda_clashes(program, agenda.read_agenda(agenda_path, program), zone=zone)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -357,12 +357,12 @@ def export(
     """
     from planner import agenda
 
-    current = agenda.read_agenda(agenda_path, program.id)
+    current = agenda.read_agenda(agenda_path, program)
     if target is not None:
         check_export_target(target, force=force)
     backups = request.with_backups
     if request.fmt == "ics" and agenda.export_pending(current, program, with_backups=backups):
-        with agenda.edit_agenda(agenda_path, program.id) as locked:
+        with agenda.edit_agenda(agenda_path, program) as locked:
             built = _build(program, locked, request, now)
             agenda.mark_exported(locked, program, with_backups=backups)
     else:
@@ -428,6 +428,8 @@ def _ics(program: Program, current: Agenda, request: ExportRequest, now: datetim
         with_backups=request.with_backups,
     )
     summary = f"{result.events} event{'s' if result.events != 1 else ''}, zone {result.zone}"
+    if result.cancelled:
+        summary += f" ({result.cancelled} cancelled: no longer in the program)"
     if result.utc and result.zone != "UTC":
         summary += " (times written in UTC)"
     lines = [f"Left out (time to be announced): {i.id}: {i.title}" for i in result.left_out]
@@ -479,14 +481,15 @@ def current_program_lines(session: Session) -> list[str]:
         from planner.remote import age_text
 
         age = age_text(session.now() - obtained.copy.confirmed_at)
-        lines.append(f"Source: {chosen.source} (copy fetched {age} ago)")
+        lines.append(f"Source: {current.shown(chosen.source)} (copy fetched {age} ago)")
     else:
-        lines.append(f"Source: {chosen.source}")
+        lines.append(f"Source: {current.shown(chosen.source)}")
     if chosen.program_tz:
         lines.append(f"Read in: {chosen.program_tz} (--program-tz)")
     path = session.agenda_path
-    picks = next((a.picks for a in current.agendas(session.agenda_folder) if a.path == path), 0)
-    lines.append(f"Agenda: {path} ({_count(picks, 'pick')})")
+    summary = current.summary_of(path)
+    picks = summary.picks if summary is not None and summary.program_id == program.id else 0
+    lines.append(f"Agenda: {current.shown(path)} ({_count(picks, 'pick')})")
     return lines
 
 
@@ -507,7 +510,7 @@ def programs_lines(session: Session) -> list[str]:
         mark = "*" if summary.program_id == (remembered.current or DEFAULT_PROGRAM) else " "
         known = remembered.known.get(summary.program_id)
         bundled = summary.program_id == DEFAULT_PROGRAM
-        where = known.source if known else ("bundled" if bundled else "")
+        where = current.shown(known.source) if known else ("bundled" if bundled else "")
         count = _count(summary.picks, "pick")
         lines.append(f"{mark} {summary.program_id:<{width}}  {count:>9}  {where}".rstrip())
     return lines

@@ -678,6 +678,23 @@ def programs(app: App) -> None:
 
 
 @cli.command()
+@click.option("--strict", is_flag=True, help="Exit 1 when a pick changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (schema in README).")
+@pass_app
+def refresh(app: App, strict: bool, as_json: bool) -> None:
+    """Load the current program again now (a URL is asked whatever --max-age says) and show
+    what changed for your picks, new clashes, and items added or removed."""
+    from planner import present
+    from planner.refresh import refresh as refresh_now
+
+    app.force_fetch = True
+    report = refresh_now(app.program, app.loading, app.agenda_path, app.zone)
+    emit(present.dumps(present.refresh_json(report)) if as_json else present.refresh_text(report))
+    if strict and report.picks_changed:
+        click.get_current_context().exit(EXIT_FINDINGS)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

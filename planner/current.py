@@ -49,6 +49,29 @@ def normalised(source: str) -> str:
     return source
 
 
+def shown(source: str | Path) -> str:
+    """A source or agenda path as `use` and `programs` print it: a path under the home folder
+    as ``~/...`` (shorter, and the same on every machine), anything else as it is."""
+    text = str(source)
+    if text[:8].lower().startswith(("http://", "https://")) or not Path(text).is_absolute():
+        return text
+    try:
+        return str(Path("~") / Path(text).relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # not under home, or no home known
+        return text
+
+
+def summary_of(path: Path) -> AgendaSummary | None:
+    """The agenda at ``path`` in brief; None when there is none or it does not read."""
+    try:
+        raw = json.loads(Path(path).read_bytes())
+        return AgendaSummary(
+            str(raw["program_id"]), Path(path), len(raw["picks"]), len(raw.get("events", []))
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def read(config_dir: Path) -> Remembered:
     path = Path(config_dir) / FILE_NAME
     try:
@@ -106,15 +129,5 @@ class AgendaSummary:
 def agendas(folder: Path) -> list[AgendaSummary]:
     """The agendas in ``folder`` (the default agenda folder), by program id; unreadable ones are
     skipped here (the command that uses one says what is wrong with it)."""
-    found = []
-    for path in sorted(Path(folder).glob("*.json")):
-        try:
-            raw = json.loads(path.read_bytes())
-            found.append(
-                AgendaSummary(
-                    str(raw["program_id"]), path, len(raw["picks"]), len(raw.get("events", []))
-                )
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return found
+    found = (summary_of(path) for path in sorted(Path(folder).glob("*.json")))
+    return [summary for summary in found if summary is not None]

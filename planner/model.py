@@ -88,8 +88,12 @@ Moment = Annotated[
 ]
 
 
+# defer_build: a model's validator is built on its first validation, not at import. A command
+# that reads a program from the parsed-program cache validates nothing, and saves the build.
+
+
 class Room(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     building: str | None = None
@@ -98,7 +102,7 @@ class Room(BaseModel):
 class WalkTime(BaseModel):
     """Minutes to walk between two named rooms or buildings, either way."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     between: tuple[str, str]
     minutes: int = Field(ge=0, le=24 * 60)
@@ -111,9 +115,13 @@ class Item(BaseModel):
     which made loading a 20,000-item program a fifth slower.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
+    # The format's long stable id (a frab/c3voc GUID) where ``id`` is the conference's short
+    # one: accepted wherever an id is, what calendar UIDs are made of, and what agendas made
+    # before short ids were keyed by. Unique in a program, like ``id``.
+    guid: str | None = None
     kind: Kind = "talk"
     title: str = Field(min_length=1)
     speakers: list[str] = Field(default_factory=list)
@@ -160,7 +168,7 @@ class Item(BaseModel):
 class PersonalEvent(BaseModel):
     """Something the attendee adds to their own agenda (lunch with a friend)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -220,7 +228,7 @@ class ConferenceDay(BaseModel):
 class Program(BaseModel):
     """A whole conference program in one timezone."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: Literal["planner-program"] = "planner-program"
     version: int = FORMAT_VERSION
@@ -260,10 +268,15 @@ class Program(BaseModel):
         except ZoneError as exc:
             raise ValueError(str(exc)) from None
         by_id: dict[str, Item] = {}
+        guids: set[str] = set()
         for item in self.items:
             if item.id in by_id:
                 raise ValueError(f"item id {item.id!r} is used twice; ids must be unique")
             by_id[item.id] = item
+            if item.guid is not None:
+                if item.guid.lower() in guids:
+                    raise ValueError(f"item guid {item.guid!r} is used twice; guids must be unique")
+                guids.add(item.guid.lower())
         for item in self.items:
             if item.parent is not None:
                 _check_parent(item, by_id)
@@ -321,6 +334,29 @@ class ProgramTree:
                 self.children.setdefault(item.parent, []).append(item)
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._prefixes: PrefixIndex | None = None
+        self._guids: dict[str, Item] | None = None
+        self._guid_prefixes: PrefixIndex | None = None
+
+    def find(self, text: str) -> Item | None:
+        """The item whose id, or else whose GUID (any case), is ``text``."""
+        found = self.by_id.get(text)
+        return found if found is not None else self.by_guid.get(text.lower())
+
+    @property
+    def by_guid(self) -> dict[str, Item]:
+        """Lowered GUID -> item, built on first use (most commands never look one up)."""
+        if self._guids is None:
+            self._guids = {}
+            for item in self._items:
+                if item.guid is not None:
+                    self._guids.setdefault(item.guid.lower(), item)
+        return self._guids
+
+    def with_guid_prefix(self, lowered: str, limit: int | None = None) -> list[Item]:
+        """Items whose lowered GUID starts with ``lowered`` (at most ``limit``)."""
+        if self._guid_prefixes is None:
+            self._guid_prefixes = PrefixIndex(self.by_guid)
+        return [self.by_guid[key] for key in self._guid_prefixes.starting_with(lowered, limit)]
 
     def describes(self, items: list[Item]) -> bool:
         return items is self._items and len(items) == self._count

@@ -286,7 +286,7 @@ def suggest(
     kind: str | None = None,
     day: date | None = None,
 ) -> Suggestions:
-    found = ranking(program, read_agenda(agenda_path, program.id), wanted)
+    found = ranking(program, read_agenda(agenda_path, program), wanted)
     return Suggestions(found, suggestions(program, found, zone=zone, kind=kind, day=day))
 
 
@@ -317,14 +317,14 @@ def plan_day(
     if apply:
         applied = update_agenda(
             agenda_path,
-            program.id,
+            program,
             lambda current: plan_and_pick(current, program, request, zone=zone, now=now),
         )
         # plan_and_pick always sets both; the defaults only serve the dataclass's field order.
         proposal, before = cast(Proposal, applied.proposal), cast(Agenda, applied.before)
         created = [f.worded(zone) for f in sweep_agenda(program, applied.agenda, applied.touched())]
     else:
-        before = read_agenda(agenda_path, program.id)
+        before = read_agenda(agenda_path, program)
         proposal = propose(program, before, request)
     shown = proposed_agenda(program, before, proposal)
     return Planned(proposal, shown, agenda_clashes(program, shown, zone=zone), applied, created)

@@ -18,6 +18,7 @@ from planner.model import Item, PersonalEvent, Program
 if TYPE_CHECKING:
     from planner.agenda import Agenda, Change, Pick, Settings
     from planner.clashes import Clash, Finding
+    from planner.refresh import RefreshReport
 
 ESTIMATED_MARK = "~"
 TBA = "time TBA"
@@ -44,6 +45,7 @@ def local_iso(moment: datetime | None, zone: str) -> str | None:
 def item_json(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": item.id,
+        "guid": item.guid,
         "kind": item.kind,
         "title": item.title,
         "speakers": list(item.speakers),
@@ -149,6 +151,8 @@ class TalkColumns:
 def show_text(program: Program, item: Item, zone: str) -> str:
     by_id = program.item_map()
     lines = [f"{item.title}", f"  id:       {item.id} ({item.kind})"]
+    if item.guid:
+        lines.append(f"  guid:     {item.guid}")
     if item.start is not None:
         start = timezones.to_zone(item.start, zone)
         lines.append(
@@ -279,3 +283,62 @@ def settings_text(settings: Settings, program: Program) -> str:
             f"alarm_minutes: {alarm} (default reminder before each exported event)",
         ]
     )
+
+
+# --- planner refresh ---
+
+_HOW = {
+    "fetched": "fetched a new copy",
+    "not-modified": "the server says it has not changed",
+    "cached": "the server could not be reached: the copy kept is used",
+    "read": "read it again",
+}
+
+
+def refresh_text(report: RefreshReport) -> str:
+    """What `planner refresh` prints: the program's delta, the picks' changes, new clashes."""
+    from planner.current import shown
+
+    program = report.program
+    lines = [f"Refreshed {program.id} from {shown(report.source)}: {_HOW[report.how]}."]
+    delta = report.delta
+    size = f"{len(program.items)} item{'s' if len(program.items) != 1 else ''}"
+    if delta is None:
+        lines.append(f"Program: {size} (the first refresh: nothing to compare with)")
+    else:
+        lines.append(
+            f"Program: {len(delta.added)} added, {len(delta.removed)} removed since the last "
+            f"refresh ({size})"
+        )
+    if report.changes:
+        picks = len({change.id for change in report.changes})
+        lines.append(f"Your picks: {picks} changed since you last confirmed them")
+        lines.extend(f"  {change.name}: {change.message}" for change in report.changes)
+        lines.append(
+            "Pick a changed talk again to confirm it; drop a vanished one to remove it (until "
+            "then the export marks it cancelled)."
+        )
+    else:
+        lines.append("Your picks: no changes")
+    heading = "Clashes in your agenda" if delta is None else "New clashes since the last refresh"
+    if report.new_clashes:
+        lines.append(f"{heading}:")
+        lines.extend(f"  {clash.message}" for clash in report.new_clashes)
+    else:
+        lines.append(f"{heading}: none")
+    return "\n".join(lines)
+
+
+def refresh_json(report: RefreshReport) -> dict[str, Any]:
+    """``refresh --json`` (schema in README "Following a live conference")."""
+    delta = report.delta
+    return {
+        "program": report.program.id,
+        "source": report.source,
+        "how": report.how,
+        "items": len(report.program.items),
+        "added": None if delta is None else sorted(item.id for item in delta.added),
+        "removed": None if delta is None else sorted(item.id for item in delta.removed),
+        "changes": [change.as_json() for change in report.changes],
+        "new_clashes": [clash.as_json() for clash in report.new_clashes],
+    }

@@ -1,9 +1,9 @@
 """The parsed-program cache: a second command on an unchanged program skips the parser.
 
 A parsed Program is kept as a pickle in ``<cache dir>/parsed/``, named by the SHA-256 of
-everything the parse depends on: the source bytes, planner's version, the forced format,
---program-tz, the label and file stem (the last-resort id) and today's date (for formats
-that leave the year out). Unpickling rebuilds the validated models without validating them
+everything the parse depends on: the source bytes, planner's version and the model's fields,
+the forced format, --program-tz, the label and file stem (the last-resort id) and today's
+date (for formats that leave the year out). Unpickling rebuilds the validated models without validating them
 again, which is what makes a repeat command cost about a ``json.load`` of the file.
 
 Pickle runs code of whoever wrote the file, so an entry is read only when it is a regular
@@ -40,6 +40,7 @@ def cache_key(data: bytes, context: SourceContext, fmt: str | None, zone: str | 
     for part in (
         __version__,
         FORMAT_VERSION,
+        _model_shape(),
         fmt,
         zone,
         context.label,
@@ -48,6 +49,16 @@ def cache_key(data: bytes, context: SourceContext, fmt: str | None, zone: str | 
     ):
         digest.update(b"\0" + str(part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def _model_shape() -> str:
+    """The model's field names: an entry pickled before a field was added (between two
+    releases of one version, as in development) would unpickle into items without it."""
+    from planner.model import Item, PersonalEvent, Program, Room, WalkTime
+
+    return ";".join(
+        ",".join(model.model_fields) for model in (Program, Item, Room, WalkTime, PersonalEvent)
+    )
 
 
 def cached_parse(

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import NoReturn
 
 from planner.days import ConferenceDays
 from planner.errors import NotFoundError
@@ -19,7 +20,7 @@ def resolve_id(program: Program, text: str) -> Item:
     thousands of ids costs no scan of the program per id.
     """
     tree = program.tree
-    found = tree.by_id.get(text)
+    found = tree.find(text)
     if found is not None:
         return found
     lowered = text.lower()
@@ -29,14 +30,23 @@ def resolve_id(program: Program, text: str) -> Item:
     if len(same) == 1 or len(first) == 1:
         return same[0] if len(same) == 1 else first[0]
     if first:
-        matches = tree.with_prefix(lowered)
-        names = ", ".join(sorted(item.id for item in matches)[:8])
-        raise NotFoundError(f"id {text!r} is ambiguous in {program.id}: it could be {names}")
+        _ambiguous(program, text, tree.with_prefix(lowered))
+    # A GUID's start, as ids were before short ids (typed from an older export or page).
+    by_guid = tree.with_guid_prefix(lowered, limit=2)
+    if len(by_guid) == 1:
+        return by_guid[0]
+    if by_guid:
+        _ambiguous(program, text, tree.with_guid_prefix(lowered))
     by_id = tree.by_id
     close = difflib.get_close_matches(lowered, [key.lower() for key in by_id], n=3, cutoff=0.4)
     lower_to_id = {key.lower(): key for key in by_id}
     hint = f"; closest: {', '.join(lower_to_id[c] for c in close)}" if close else ""
     raise NotFoundError(f"no item {text!r} in {program.id}{hint}; `planner talks` lists the ids")
+
+
+def _ambiguous(program: Program, text: str, matches: list[Item]) -> NoReturn:
+    names = ", ".join(sorted(item.id for item in matches)[:8])
+    raise NotFoundError(f"id {text!r} is ambiguous in {program.id}: it could be {names}")
 
 
 @dataclass(frozen=True)

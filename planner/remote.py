@@ -27,6 +27,7 @@ from planner.errors import PlannerError, ProgramError
 if TYPE_CHECKING:
     from planner.fetch import Fetched, Limits, Validators
     from planner.model import Program
+    from planner.sources.base import SourceContext
 
 DEFAULT_MAX_AGE_MINUTES = 15
 
@@ -52,6 +53,7 @@ class Obtained:
     copy: CachedCopy
     fetched: bool  # False: the cached copy served (young enough, 304, or offline)
     warnings: list[str] = field(default_factory=list)
+    previous: bytes | None = None  # the copy a new fetch replaced (`planner refresh` compares)
 
 
 class UrlCache:
@@ -172,7 +174,9 @@ def obtain(
         last_modified=answer.validators.last_modified,
     )
     cache.write(copy, answer.data)
-    return Obtained(program, answer.data, copy, fetched=True)
+    return Obtained(
+        program, answer.data, copy, fetched=True, previous=held[1] if held is not None else None
+    )
 
 
 def _young(copy: CachedCopy, request: UrlRequest) -> bool:
@@ -245,6 +249,9 @@ class Loading:
     fetcher: Callable[[str, Validators | None, Limits | None], Fetched] | None = None
     warnings: list[str] = field(default_factory=list)
     obtained: Obtained | None = None
+    # The bytes, context, format and zone of the last program parsed: what `planner refresh`
+    # keeps as "the program as of the last refresh".
+    last_parsed: tuple[bytes, SourceContext, str | None, str | None] | None = None
 
     def load_url(
         self, url: str, *, fmt: str | None, zone: str | None, today: object = None
@@ -264,6 +271,7 @@ class Loading:
         from planner import sources
         from planner.program_cache import cached_parse
 
+        self.last_parsed = (data, context, fmt, zone)  # type: ignore[assignment]
         return cached_parse(
             data,
             context,  # type: ignore[arg-type]

@@ -8,8 +8,9 @@ Names are checked against pytz's catalogue (it knows the aliases such as
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
@@ -217,7 +218,11 @@ def combine(day: date, clock: time, name: str) -> tuple[datetime, str | None]:
 
 
 def format_offset(moment: datetime) -> str:
-    offset = moment.utcoffset() or timedelta(0)
+    return offset_text(moment.utcoffset() or timedelta(0))
+
+
+def offset_text(offset: timedelta) -> str:
+    """``+05:30``, ``-08:00``, ``+00:00``."""
     sign = "-" if offset < timedelta(0) else "+"
     minutes = abs(int(offset.total_seconds())) // 60
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
@@ -287,23 +292,28 @@ def fixed_offset_zone_name(offset: timedelta) -> str | None:
     return f"Etc/GMT{hours:+d}"
 
 
-def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
+def zone_from_offsets(
+    instants: Iterable[datetime], notes: list[str], clues: ZoneClues | None = None
+) -> str:
     """A zone name for times that carry offsets but no zone name; the guess goes into ``notes``.
 
-    One whole-hour offset gives ``Etc/GMT±N``: exact for every time in the file, though
-    not a place. Otherwise the first common zone (by name) whose rules give every offset
-    seen at its times; failing that, UTC. ``--program-tz`` avoids the guess.
+    A place the clues name (``guess_zone``) when exactly one fits. Else one whole-hour offset
+    gives ``Etc/GMT±N``: exact for every time in the file, though not a place. Otherwise the
+    first common zone (by name) whose rules give every offset seen at its times; failing
+    that, UTC. ``--program-tz`` avoids the guess.
     """
-    seen: dict[timedelta, tuple[datetime, datetime]] = {}
-    for moment in instants:
-        offset = moment.utcoffset() or timedelta(0)
-        first, last = seen.get(offset, (moment, moment))
-        seen[offset] = (min(first, moment), max(last, moment))
+    seen = offset_spans((moment, moment.utcoffset() or timedelta(0)) for moment in instants)
     hint = "give --program-tz ZONE to show times in the conference's own zone"
     if not seen:
         notes.append(f"the file has no timed items to tell its timezone; used UTC; {hint}")
         return "UTC"
-    described = ", ".join(sorted({format_offset(pair[0]) for pair in seen.values()}))
+    described = describe_offsets(seen)
+    placed = guess_zone(seen, clues or ZoneClues())
+    if placed is not None:
+        notes.append(
+            f"the file gives UTC offsets but no timezone; {placed_note(placed, described, hint)}"
+        )
+        return placed[0]
     if len(seen) == 1:
         name = fixed_offset_zone_name(next(iter(seen)))
         if name is not None:
@@ -323,6 +333,19 @@ def zone_from_offsets(instants: Iterable[datetime], notes: list[str]) -> str:
             return name
     notes.append(f"the file's UTC offsets ({described}) fit no single timezone; used UTC; {hint}")
     return "UTC"
+
+
+def describe_offsets(spans: OffsetSpans) -> str:
+    return ", ".join(sorted(offset_text(offset) for offset in spans))
+
+
+def placed_note(placed: tuple[str, str], described: str, hint: str) -> str:
+    """How a zone ``guess_zone`` found was chosen, for a program's notes."""
+    name, reason = placed
+    return (
+        f"guessed {name} from {reason}, the one zone there with the file's offsets "
+        f"({described}); {hint}"
+    )
 
 
 def event_span(
@@ -357,3 +380,137 @@ def conference_date(moment: datetime, name: str, day_change: time) -> date:
     if local.time() < day_change:
         return local.date() - timedelta(days=1)
     return local.date()
+
+
+# --- naming a place for a file that gives only offsets ---
+
+# Country-code top-level domains that sites use as generic names (.io, .tv, .me, ...): a
+# conference at pretalx.io is not in the Chagos Islands.
+_GENERIC_COUNTRY_DOMAINS = frozenset(
+    {"ac", "ai", "cc", "co", "fm", "gg", "io", "la", "ly", "me", "sh", "so", "to", "tv", "ws"}
+)
+_DOMAIN_COUNTRY = {"uk": "gb"}  # the one ccTLD that differs from its ISO 3166 code
+
+
+@dataclass(frozen=True)
+class ZoneClues:
+    """What a file says about where the conference is, besides its offsets."""
+
+    texts: tuple[str, ...] = ()  # free texts that may name a city (venue, city, title)
+    urls: tuple[str, ...] = ()  # addresses whose country domain may name the country
+
+
+OffsetSpans = Mapping[timedelta, tuple[datetime, datetime]]
+
+
+def offset_spans(
+    pairs: Iterable[tuple[datetime, timedelta]],
+) -> dict[timedelta, tuple[datetime, datetime]]:
+    """Each offset seen with the first and last instant it was seen at."""
+    seen: dict[timedelta, tuple[datetime, datetime]] = {}
+    for moment, offset in pairs:
+        first, last = seen.get(offset, (moment, moment))
+        seen[offset] = (min(first, moment), max(last, moment))
+    return seen
+
+
+def guess_zone(spans: OffsetSpans, clues: ZoneClues) -> tuple[str, str] | None:
+    """The one place zone that fits a file giving only UTC offsets, and why; None when no
+    clue names exactly one.
+
+    A zone fits when its rules give every offset seen at the instants it was seen at. The
+    clues, in order: a city the file names (its venue, title) whose zone fits; else the zones
+    of the country its address belongs to (``.de``) that fit, when they all keep one set of
+    rules around the conference (Europe/Berlin and Europe/Busingen do) - then the country's
+    main zone. Only the display zone is guessed: the instants stay those the file gives.
+    """
+    if not spans:
+        return None
+    by_city = _fitting(_zones_named_in(clues.texts), spans)
+    if len(by_city) == 1:
+        return by_city[0], f"the city in the file's texts ({_city(by_city[0])})"
+    for country in _countries_of(clues.urls):
+        fitting = _fitting(_country_zones().get(country, []), spans)
+        if fitting and _all_alike(fitting, spans):
+            return fitting[0], f"the country of its address (.{_domain_of(country)})"
+    return None
+
+
+def _fitting(zones: Iterable[str], spans: OffsetSpans) -> list[str]:
+    return [
+        name
+        for name in zones
+        if all(
+            offset_at(moment, name) == offset for offset, pair in spans.items() for moment in pair
+        )
+    ]
+
+
+def _all_alike(zones: list[str], spans: OffsetSpans) -> bool:
+    """Whether the zones give the same offset every day of the years the program spans."""
+    first = min(pair[0] for pair in spans.values())
+    last = max(pair[1] for pair in spans.values())
+    start = datetime(first.year, 1, 1, 12, tzinfo=UTC)
+    days = (datetime(last.year + 1, 1, 1, 12, tzinfo=UTC) - start).days
+    for day in range(days):
+        moment = start + timedelta(days=day)
+        if len({moment.astimezone(get_zone(name)).utcoffset() for name in zones}) > 1:
+            return False
+    return True
+
+
+@cache
+def _country_zones() -> dict[str, list[str]]:
+    """ISO 3166 code (lower case) -> its zones, the main one first (zone.tab's order)."""
+    import pytz
+
+    return {code.lower(): list(pytz.country_timezones[code]) for code in pytz.country_timezones}
+
+
+@cache
+def _cities() -> dict[str, list[str]]:
+    """City name (lower case, spaces) -> the place zones named after it."""
+    found: dict[str, list[str]] = {}
+    for zones in _country_zones().values():
+        for name in zones:
+            found.setdefault(_city(name).lower(), []).append(name)
+    return found
+
+
+def _city(name: str) -> str:
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _zones_named_in(texts: Iterable[str]) -> list[str]:
+    import re
+
+    words = " ".join(texts).lower()
+    if not words.strip():
+        return []
+    found: list[str] = []
+    for city, zones in _cities().items():
+        if city in words and re.search(rf"(?<!\w){re.escape(city)}(?!\w)", words):
+            found.extend(zone for zone in zones if zone not in found)
+    return found
+
+
+def _countries_of(urls: Iterable[str]) -> list[str]:
+    from urllib.parse import urlsplit
+
+    found: list[str] = []
+    for url in urls:
+        try:
+            host = urlsplit(url.strip()).hostname or ""
+        except ValueError:
+            continue
+        domain = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+        if len(domain) != 2 or domain in _GENERIC_COUNTRY_DOMAINS:
+            continue
+        country = _DOMAIN_COUNTRY.get(domain, domain)
+        if country in _country_zones() and country not in found:
+            found.append(country)
+    return found
+
+
+def _domain_of(country: str) -> str:
+    return next((domain for domain, code in _DOMAIN_COUNTRY.items() if code == country), country)

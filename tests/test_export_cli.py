@@ -242,3 +242,50 @@ def test_the_export_is_written_after_the_agenda_lock_is_released(
     assert run("--program", str(moved), "export", "-o", "moved.ics").exit_code == 0
     assert lock_free_at_write == [True]
     assert "SEQUENCE:1" in (tmp_path / "moved.ics").read_text()
+
+
+def without_item(tmp_path: Path, item_id: str) -> Path:
+    import json
+
+    data = json.loads(TINY.read_text())
+    data["items"] = [item for item in data["items"] if item["id"] != item_id]
+    path = tmp_path / f"tiny-without-{item_id}.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def vevent_of(text: str, uid: str) -> list[str]:
+    lines = text.replace("\r\n ", "").splitlines()
+    start = lines.index(f"UID:{uid}") if f"UID:{uid}" in lines else -1
+    assert start >= 0, text
+    begin = max(i for i in range(start) if lines[i] == "BEGIN:VEVENT")
+    end = next(i for i in range(start, len(lines)) if lines[i] == "END:VEVENT")
+    return lines[begin:end]
+
+
+def test_a_vanished_pick_is_exported_cancelled_with_a_raised_sequence_until_dropped(
+    run, tmp_path: Path
+) -> None:
+    assert run("--program", str(TINY), "pick", "gamma", "alpha").exit_code == 0
+    first = run("--program", str(TINY), "export", "-o", "-")
+    assert "STATUS:CANCELLED" not in first.stdout
+    gone = without_item(tmp_path, "gamma")
+    exported = run("--program", str(gone), "export", "-o", "-")
+    assert exported.exit_code == 0, exported.output
+    assert exported.stderr.startswith(
+        "Wrote the export to stdout: 2 events, zone Europe/Berlin (1 cancelled: no longer in "
+        "the program)"
+    )
+    event = vevent_of(exported.stdout, "gamma@tiny2024.planner")
+    assert "STATUS:CANCELLED" in event and "SEQUENCE:1" in event
+    assert any(line.startswith("SUMMARY:") for line in event)  # the title calendars know
+    assert "SEQUENCE:0" in vevent_of(exported.stdout, "alpha@tiny2024.planner")
+    again = run("--program", str(gone), "export", "-o", "-").stdout
+    assert "SEQUENCE:1" in vevent_of(again, "gamma@tiny2024.planner")  # no rise: no news
+    back = run("--program", str(TINY), "export", "-o", "-").stdout  # it came back
+    assert "STATUS:CANCELLED" not in vevent_of(back, "gamma@tiny2024.planner")
+    assert "SEQUENCE:2" in vevent_of(back, "gamma@tiny2024.planner")
+    run("--program", str(gone), "export", "-o", "-")  # cancelled again: SEQUENCE 3
+    assert run("--program", str(gone), "drop", "gamma").exit_code == 0
+    dropped = run("--program", str(gone), "export", "-o", "-").stdout
+    assert "gamma@tiny2024.planner" not in dropped

@@ -2,82 +2,26 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers.program_server import Served, program_server
 
 from planner.cli import cli
 from planner.errors import ProgramError
 from planner.fetch import FetchError, Limits, fetch
 from planner.remote import Loading
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2024, 9, 12, 8, 0, tzinfo=timezone.utc)
-
-
-class Served:
-    """What the test server answers: a body, a status, and the validators it sends."""
-
-    def __init__(self) -> None:
-        self.body = (FIXTURES / "live_frab_v1.xml").read_bytes()
-        self.status = 200
-        self.etag: str | None = '"v1"'
-        self.last_modified: str | None = None
-        self.delay = 0.0
-        self.requests: list[dict[str, str]] = []
 
 
 @pytest.fixture
 def server() -> Iterator[tuple[str, Served]]:
-    served = Served()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            served.requests.append(dict(self.headers))
-            if self.path == "/redirect":
-                self.send_response(302)
-                self.send_header("Location", "/program.xml")
-                self.end_headers()
-                return
-            if self.path.startswith("/hop/"):
-                self.send_response(302)
-                self.send_header("Location", f"/hop/{int(self.path[5:]) + 1}")
-                self.end_headers()
-                return
-            time.sleep(served.delay)
-            not_modified = (served.etag and self.headers.get("If-None-Match") == served.etag) or (
-                served.last_modified
-                and self.headers.get("If-Modified-Since") == served.last_modified
-            )
-            status = 304 if not_modified and served.status == 200 else served.status
-            self.send_response(status)
-            if served.etag:
-                self.send_header("ETag", served.etag)
-            if served.last_modified:
-                self.send_header("Last-Modified", served.last_modified)
-            body = b"" if status == 304 else served.body
-            if status != 304:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", served
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with program_server() as running:
+        yield running
 
 
 def loading(tmp_path: Path, now: datetime = NOW, **options: object) -> Loading:

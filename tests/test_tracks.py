@@ -275,7 +275,7 @@ def test_the_timetable_colours_tracks_and_lists_them_in_a_legend() -> None:
     assert legend.count("<li>") == 4
     assert legend.index("Art &amp; Culture") < legend.index("CCC") < legend.index("Security")
     assert f'style="background:{TRACK_COLOURS[3]}"></span>Security' in legend
-    security_block = page.split('data-id="0a000000-0000-4000-8000-000000000012"')[0]
+    security_block = page.split('data-id="12"')[0]
     assert security_block.rsplit("<div ", 1)[1].count(f"--tc:{TRACK_COLOURS[3]}") == 1
     assert "tracked" in security_block.rsplit("<div ", 1)[1]
     assert "track: Security" in page  # the block's tooltip

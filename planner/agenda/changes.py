@@ -6,15 +6,15 @@ what calendars last received, and ``mark_exported`` records that rise in the age
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
 from planner import timezones
-from planner.agenda.contents import exported_items
+from planner.agenda.contents import cancelled_picks, exported_items
 from planner.agenda.models import Agenda, Pick, Snapshot
 from planner.model import Item, Program
-from planner.text import clock
+from planner.text import clock, named
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,11 @@ class Change:
     id: str
     kind: Literal["moved", "room", "renamed", "vanished"]
     message: str
+    title: str = field(default="", compare=False)  # the pick's, for naming it in a message
+
+    @property
+    def name(self) -> str:
+        return named(self.id, self.title)
 
     def as_json(self) -> dict[str, str]:
         return {"id": self.id, "kind": self.kind, "message": self.message}
@@ -37,9 +42,13 @@ def changes(program: Program, agenda: Agenda, zone: str | None = None) -> list[C
     for pick in sorted(agenda.picks, key=lambda p: _pick_order(p, by_id)):
         item = by_id.get(pick.id)
         if item is None:
-            found.append(Change(pick.id, "vanished", "no longer in the program"))
+            title = pick.snapshot.title
+            found.append(Change(pick.id, "vanished", "no longer in the program", title))
         else:
-            found.extend(changes_of(pick.snapshot, item, zone))
+            found.extend(
+                replace(change, title=item.title)
+                for change in changes_of(pick.snapshot, item, zone)
+            )
     return found
 
 
@@ -87,10 +96,13 @@ def _pick_order(pick: Pick, by_id: dict[str, Item]) -> tuple[bool, datetime | No
 
 def sequence_of(pick: Pick, item: Item | None) -> int:
     """The SEQUENCE to export: one more than stored when the item differs from what calendars
-    last received (``mark_exported`` then stores it, so it never falls)."""
-    if item is None or pick.written().matches(item):
-        return pick.sequence
-    return pick.sequence + 1
+    last received, or vanished since (exported as cancelled); ``mark_exported`` then stores
+    it, so it never falls."""
+    if item is None:
+        return pick.sequence if pick.cancelled else pick.sequence + 1
+    if pick.cancelled or not pick.written().matches(item):
+        return pick.sequence + 1
+    return pick.sequence
 
 
 def mark_exported(agenda: Agenda, program: Program, *, with_backups: bool = False) -> None:
@@ -100,11 +112,21 @@ def mark_exported(agenda: Agenda, program: Program, *, with_backups: bool = Fals
     for pick, item in _changed_since_written(agenda, program, with_backups):
         pick.sequence += 1
         pick.exported = Snapshot.of(item)
+        pick.cancelled = False
+    for pick in _newly_cancelled(agenda, program):
+        pick.sequence += 1
+        pick.cancelled = True
 
 
 def export_pending(agenda: Agenda, program: Program, *, with_backups: bool = False) -> bool:
     """Whether an .ics export of this agenda raises some SEQUENCE (so must be recorded)."""
-    return bool(_changed_since_written(agenda, program, with_backups))
+    return bool(
+        _changed_since_written(agenda, program, with_backups) or _newly_cancelled(agenda, program)
+    )
+
+
+def _newly_cancelled(agenda: Agenda, program: Program) -> list[Pick]:
+    return [pick for pick in cancelled_picks(program, agenda) if not pick.cancelled]
 
 
 def _changed_since_written(
@@ -118,5 +140,5 @@ def _changed_since_written(
         for pick in agenda.picks
         if pick.id in in_file
         and (with_backups or not pick.maybe)
-        and not pick.written().matches(in_file[pick.id])
+        and (pick.cancelled or not pick.written().matches(in_file[pick.id]))
     ]

@@ -41,6 +41,54 @@ def exported_items(program: Program, agenda: Agenda) -> list[Item]:
     return sorted(items, key=sort_key)
 
 
+def adopt_ids(agenda: Agenda, program: Program) -> Agenda:
+    """The agenda with each pick under its item's id in ``program``, and its GUID recorded;
+    ``agenda`` itself when nothing changes (the common case costs one lookup per pick).
+
+    A pick stored under an item's GUID (agendas made before short ids) or whose GUID names an
+    item now under another id (a refreshed feed that renumbered it) takes the item's id; its
+    snapshot, SEQUENCE and export record go with it. A pick found nowhere stays as it is
+    (vanished, never dropped). Two picks that turn out to be one item become one pick, with
+    the higher SEQUENCE.
+    """
+    tree = program.tree
+    by_id = tree.by_id
+    if all(pick.id in by_id and pick.guid == by_id[pick.id].guid for pick in agenda.picks):
+        return agenda
+    picks: dict[str, Pick] = {}
+    changed = False
+    for pick in agenda.picks:
+        # The GUID names the talk; the id only where the pick has no GUID (or the program none).
+        if pick.guid and tree.by_guid:
+            item = tree.by_guid.get(pick.guid.lower())
+        else:
+            item = tree.find(pick.id)
+        if item is None:  # vanished: kept as it is
+            changed |= pick.id in picks
+            picks.setdefault(pick.id, pick)
+            continue
+        moved = pick
+        if (pick.id, pick.guid) != (item.id, item.guid):
+            moved = pick.model_copy(update={"id": item.id, "guid": item.guid})
+            changed = True
+        twin = picks.get(item.id)
+        if twin is not None:
+            moved = twin if twin.sequence >= moved.sequence else moved
+            changed = True
+        picks[item.id] = moved
+    # A vanished pick alone changes nothing: the file is not rewritten (or backed up) for it.
+    return agenda.model_copy(update={"picks": list(picks.values())}) if changed else agenda
+
+
+def cancelled_picks(program: Program, agenda: Agenda) -> list[Pick]:
+    """The picks whose item vanished and that calendars have seen with a time: an .ics
+    export writes them as cancelled (at their last written time) until they are dropped."""
+    by_id = program.item_map()
+    return [
+        pick for pick in agenda.picks if pick.id not in by_id and pick.written().start is not None
+    ]
+
+
 def vanished_picks(program: Program, agenda: Agenda) -> list[Pick]:
     by_id = program.item_map()
     return [pick for pick in agenda.picks if pick.id not in by_id]

@@ -165,7 +165,9 @@ def _pick_one(
                 covered_by=cover,
             )
         ]
-    picks.add(Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now, maybe=maybe))
+    picks.add(
+        Pick(id=item.id, snapshot=Snapshot.of(item), picked_at=now, maybe=maybe, guid=item.guid)
+    )
     outcomes = [_added(item, zone, maybe)]
     for other in picks.newly_covered(item.id):
         outcomes.append(
@@ -206,13 +208,16 @@ def _switch(picks: _Picks, existing: Pick, item: Item, zone: str, maybe: bool) -
 
 def _refresh(picks: _Picks, existing: Pick, item: Item, zone: str) -> Outcome:
     seen = changes_of(existing.snapshot, item, zone)
-    if not seen:
+    if not seen and not existing.cancelled:
         return Outcome(item.id, "refreshed", f"{_name(item)} is already picked and up to date")
     existing = picks.own_copy(existing)
-    if not existing.written().matches(item):  # not already raised by an export
+    if existing.cancelled or not existing.written().matches(item):  # not raised by an export
         existing.sequence += 1
     existing.snapshot = Snapshot.of(item)
     existing.exported = None
+    existing.cancelled = False
+    if not seen:
+        return Outcome(item.id, "refreshed", f"{item.id} is back in the program; noted it")
     what = "; ".join(change.message for change in seen)
     message = f"{_name(item)} is already picked; noted the change: {what}"
     return Outcome(item.id, "refreshed", message)
@@ -260,12 +265,16 @@ class _DropIds:
         self.events = {event.id for event in agenda.events}
         self.own = PrefixIndex([*picks.picks, *self.events])
         self.taken_away: set[str] = set()
+        self.guids: dict[str, str] | None = None
 
     def __call__(self, text: str) -> str:
         from planner.query import resolve_id
 
         if text in self.picks.picks or text in self.picks.by_id or self._is_event(text):
             return text
+        by_guid = self._pick_with_guid(text)
+        if by_guid is not None:  # a vanished pick's GUID (the program no longer knows it)
+            return by_guid
         prefixed = self.own.starting_with(text.lower(), limit=2, skip=self.taken_away)
         if len(prefixed) == 1:
             return prefixed[0]
@@ -279,6 +288,14 @@ class _DropIds:
         except NotFoundError as exc:
             events = ", ".join(event.id for event in self.agenda.events) or "none"
             raise NotFoundError(f"{exc}; your personal events: {events}") from None
+
+    def _pick_with_guid(self, text: str) -> str | None:
+        if self.guids is None:  # built once per drop, on the first id that is not exact
+            self.guids = {
+                pick.guid.lower(): pick.id for pick in self.agenda.picks if pick.guid is not None
+            }
+        found = self.guids.get(text.lower())
+        return found if found is not None and found in self.picks.picks else None
 
     def _is_event(self, text: str) -> bool:
         return text in self.events and text not in self.taken_away

@@ -53,6 +53,17 @@ class Pick(BaseModel):
     # A backup ("maybe", version 4): bookmarked beside a firm pick it may overlap, to decide on
     # the spot; never a clash, exported only on request, a choice for `planner plan`.
     maybe: bool = False
+    # The item's GUID where its id is a short one: the calendar UID, and how the pick finds its
+    # item again when a refreshed program renumbers it. None for items without one.
+    guid: str | None = None
+    # True when the last export wrote this pick as cancelled (its item vanished).
+    cancelled: bool = False
+
+    @property
+    def uid_key(self) -> str:
+        """What the pick's calendar UID is made of: the GUID when there is one (UIDs written
+        before short ids stay the same), else the id."""
+        return self.guid or self.id
 
     def written(self) -> Snapshot:
         """The item as calendars last received it (or will, on the first export)."""

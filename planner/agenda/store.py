@@ -11,7 +11,9 @@ because deleting a lock file lets two writers lock two different files.
 
 Versions: 1 had no ``picked_at``; 2 records when each pick was made; 3 records what the
 last export wrote for a changed item (``exported``), so that SEQUENCE never falls; 4 marks
-backups (``maybe``: `planner pick ID --maybe`). An older file is
+backups (``maybe``: `planner pick ID --maybe`) and records each pick's ``guid`` (what its
+calendar UID is made of, now that frab and c3voc items show short ids) and whether the last
+export wrote a vanished pick as cancelled. An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
@@ -31,12 +33,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import ValidationError
 
+from planner.agenda.contents import adopt_ids
 from planner.agenda.models import AGENDA_VERSION, Agenda
 from planner.errors import AgendaError, PlannerError
 from planner.files import NotARegularFile, link_target, read_regular, write_atomic
 
 if TYPE_CHECKING:
     from planner.agenda.edits import EditResult
+    from planner.model import Program
 
 LOCK_TIMEOUT_SECONDS = 15.0
 # One person's agenda is a few hundred KB even with every talk of a big program picked.
@@ -47,9 +51,14 @@ LEFT_AS_IS = "the file was left as it is; repair it or move it away to start a n
 # --- reading and writing -------------------------------------------------------------
 
 
-def read_agenda(path: Path, program_id: str) -> Agenda:
-    """The agenda at ``path`` (empty when the file does not exist yet); no lock needed."""
-    return _read_stored(Path(path), program_id).agenda
+def read_agenda(path: Path, program: Program | str) -> Agenda:
+    """The agenda at ``path`` (empty when the file does not exist yet); no lock needed.
+
+    ``program`` is the program (or only its id): given the program, picks stored under
+    another id of an item (a GUID, from before short ids) are read under its id now
+    (``contents.adopt_ids``); the next save writes them so, keeping the old file as a backup.
+    """
+    return _read_stored(Path(path), program).agenda
 
 
 @dataclass(frozen=True)
@@ -59,45 +68,54 @@ class _Stored:
     agenda: Agenda
     data: bytes | None  # the file's exact bytes; None when there is no file yet
     version: int
+    ids_adopted: bool = False  # picks were read under other ids (adopt_ids): keep a backup
 
 
-def _read_stored(path: Path, program_id: str) -> _Stored:
+def _read_stored(path: Path, program: Program | str) -> _Stored:
+    program_id = program if isinstance(program, str) else program.id
     data = _read_bytes(path)
     if data is None:
         return _Stored(Agenda(program_id=program_id), None, AGENDA_VERSION)
     agenda, version = _parse(path, data, program_id)
+    if not isinstance(program, str):
+        adopted = adopt_ids(agenda, program)
+        if adopted is not agenda:
+            return _Stored(adopted, data, version, ids_adopted=True)
     return _Stored(agenda, data, version)
 
 
 def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
     """Write under the lock: first the backup of an older version, then the agenda."""
-    if stored.data is not None and stored.version < AGENDA_VERSION:
+    if stored.data is not None and (stored.version < AGENDA_VERSION or stored.ids_adopted):
         keep_backup(path, stored.data, stored.version)
     write_agenda(path, agenda)
 
 
 @contextmanager
-def edit_agenda(path: Path, program_id: str) -> Iterator[Agenda]:
+def edit_agenda(path: Path, program_id: Program | str) -> Iterator[Agenda]:
     """Lock, read and yield the agenda; write it back atomically if the block changed it."""
     path = link_target(Path(path))
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         agenda = stored.agenda.model_copy(deep=True)
         yield agenda
-        if agenda != stored.agenda:
+        if agenda != stored.agenda or stored.ids_adopted:
             _save(path, agenda, stored)
 
 
 Result = TypeVar("Result", bound="EditResult")
 
 
-def update_agenda(path: Path, program_id: str, operation: Callable[[Agenda], Result]) -> Result:
+def update_agenda(
+    path: Path, program_id: Program | str, operation: Callable[[Agenda], Result]
+) -> Result:
     """Apply a pure operation (Agenda -> EditResult) under the lock and save what it returns."""
     path = link_target(Path(path))
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         result = operation(stored.agenda)
-        if result.agenda != stored.agenda:
+        # Picks read under their new ids are written so even by an edit that changed nothing.
+        if result.agenda != stored.agenda or stored.ids_adopted:
             _save(path, result.agenda, stored)
     return result
 
@@ -247,7 +265,8 @@ def _from_v2(raw: dict) -> dict:
 
 
 def _from_v3(raw: dict) -> dict:
-    # Version 3 has the same fields minus maybe: every pick was firm.
+    # Version 3 has the same fields minus maybe (every pick was firm), guid (found again by
+    # adopt_ids once the program is known) and cancelled (no cancellation exported yet).
     return {**raw, "version": 4}
 
 

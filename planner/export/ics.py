@@ -20,7 +20,7 @@ from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDatetime, vDuration, vInt, vText, vUri
 
 from planner import timezones
-from planner.agenda import exported_items, sequence_of
+from planner.agenda import cancelled_picks, exported_items, sequence_of
 from planner.errors import ExportError
 from planner.export.markers import PRODID
 from planner.export.serialise import to_bytes
@@ -29,11 +29,12 @@ from planner.model import Item, sort_key
 from planner.text import CONTROL_CLASS, html_to_text, time_range
 
 if TYPE_CHECKING:
-    from planner.agenda import Agenda
+    from planner.agenda import Agenda, Pick
     from planner.model import PersonalEvent, Program
 
 UID_DOMAIN = "planner"
 PERSONAL_CATEGORY = "personal"
+CANCELLED_NOTE = "No longer in the program (cancelled). `planner drop` removes it from your agenda."
 
 # Keeps TAB and LF. U+FEFF (a stray byte-order mark) goes too: icalendar drops it at the
 # start of a value, so a title beginning with one would not read back as written.
@@ -49,6 +50,7 @@ class IcsResult:
     warnings: list[str] = field(default_factory=list)
     zone: str = "UTC"  # the zone the attendee asked for (X-WR-TIMEZONE)
     utc: bool = True  # True when every time is written in UTC form
+    cancelled: int = 0  # how many of ``events`` are vanished picks written as cancelled
 
 
 @dataclass
@@ -66,6 +68,7 @@ class _Entry:
     url: str | None = None
     tentative: bool = False
     transparent: bool = False  # a backup (pick --maybe): it leaves the attendee free
+    cancelled: bool = False
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def _item_entry(item: Item, look: _Lookup, sequence: int) -> _Entry:
     parent = look.by_id.get(item.parent or "")
     categories = [item.kind] + ([parent.title] if parent is not None else [])
     return _Entry(
-        uid=look.uid(item.id),
+        uid=look.uid(item.guid or item.id),  # the GUID: UIDs stay those of earlier exports
         start=item.start,  # type: ignore[arg-type]  # only announced items get here
         end=item.end,  # type: ignore[arg-type]
         summary=clean_text(item.title, one_line=True),
@@ -169,6 +172,21 @@ def _item_entry(item: Item, look: _Lookup, sequence: int) -> _Entry:
         categories=[clean_text(category, one_line=True) for category in categories],
         url=item.url if item.url and _URI.fullmatch(item.url) else None,
         tentative=item.estimated,
+    )
+
+
+def _cancelled_entry(pick: Pick, look: _Lookup) -> _Entry:
+    """A pick whose item vanished, as calendars last received it, marked cancelled."""
+    seen = pick.written()
+    return _Entry(
+        uid=look.uid(pick.uid_key),
+        start=seen.start,  # type: ignore[arg-type]  # cancelled_picks: only timed ones
+        end=seen.end,  # type: ignore[arg-type]
+        summary=clean_text(seen.title, one_line=True),
+        sequence=sequence_of(pick, None),
+        location=clean_text(seen.room or "", one_line=True),
+        description=CANCELLED_NOTE,
+        cancelled=True,
     )
 
 
@@ -200,6 +218,7 @@ def _entries(
                 # A backup: tentative, and free time in the calendar.
                 entry.tentative = entry.transparent = True
             entries.append(entry)
+    entries.extend(_cancelled_entry(pick, look) for pick in cancelled_picks(program, agenda))
     entries.extend(_personal_entry(event, look) for event in agenda.events)
     entries.sort(key=lambda entry: (entry.start, entry.end, entry.uid))
     return entries, left_out
@@ -329,13 +348,16 @@ def _event(entry: _Entry, zone: str | None, stamp: _Time, alarm_minutes: int | N
         event["LOCATION"] = _ExactText(entry.location)
     if entry.description:
         event["DESCRIPTION"] = _ExactText(entry.description)
-    if entry.tentative:
+    if entry.cancelled:
+        event["STATUS"] = vText("CANCELLED")
+    elif entry.tentative:
         event["STATUS"] = vText("TENTATIVE")
     if entry.transparent:
         event["TRANSP"] = vText("TRANSPARENT")
     if entry.url:
         event["URL"] = vUri(entry.url)
-    event["CATEGORIES"] = _ExactCategories(entry.categories)
+    if entry.categories:
+        event["CATEGORIES"] = _ExactCategories(entry.categories)
     if alarm_minutes is not None:
         alarm = Alarm()
         alarm["ACTION"] = vText("DISPLAY")
@@ -396,6 +418,7 @@ def to_ics(
         warnings=plan.warnings,
         zone=shown_zone,
         utc=plan.body is None,
+        cancelled=sum(entry.cancelled for entry in entries),
     )
 
 

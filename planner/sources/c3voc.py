@@ -16,7 +16,13 @@ from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources.base import SourceContext
 from planner.sources.common import program_id
-from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder, event_label
+from planner.sources.vocschedule import (
+    DayFrame,
+    Event,
+    ScheduleBuilder,
+    event_label,
+    header_clues,
+)
 
 
 def parse(data: bytes, context: SourceContext) -> Program:
@@ -28,6 +34,7 @@ def parse(data: bytes, context: SourceContext) -> Program:
     builder = ScheduleBuilder(context, zone_name, "time_zone_name")
     day_change = conference.get("day_change")  # frab's JSON export may give one
     builder.set_day_change(day_change if isinstance(day_change, str) else None)
+    builder.clues = header_clues(conference)
     for room in conference.get("rooms") or []:
         if isinstance(room, dict) and isinstance(room.get("name"), str):
             builder.add_room(room["name"].strip())
@@ -109,6 +116,8 @@ def _event(event: Any, frame: DayFrame, room_name: str, where: str) -> Event:
         where=where,
         track=event.get("track"),
         language=event.get("language"),
+        guid=guid,
+        code=_text_member(event, "code", where),
     )
 
 

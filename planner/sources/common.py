@@ -40,6 +40,9 @@ def collector_paused() -> Iterator[None]:
 
 # --- ids ---
 
+# A file's own id longer than this (a GUID: 36 characters) is no id to type: planner shows the
+# conference's short one and keeps the long one as the item's guid.
+LONG_ID = 16
 _ID_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 

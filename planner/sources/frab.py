@@ -20,7 +20,7 @@ from planner.errors import ProgramError
 from planner.model import Program
 from planner.sources.base import SourceContext
 from planner.sources.common import program_id
-from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder
+from planner.sources.vocschedule import DayFrame, Event, ScheduleBuilder, header_clues
 
 _PROLOG_CHUNK = 64 * 1024
 _DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?\bencoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
@@ -118,6 +118,7 @@ class _ScheduleReader:
             self.context, self.header.get("time_zone_name"), "time_zone_name"
         )
         self.builder.set_day_change(self.header.get("day_change"))
+        self.builder.clues = header_clues(self.header)
         for day in self.early_days:
             self._read_day(day)
         self.early_days.clear()
@@ -218,16 +219,19 @@ def _event(event: ET.Element, frame: DayFrame, room_name: str, where: str) -> Ev
     # One pass over the children: this runs for every event of programs with tens of thousands.
     texts = {child.tag: child.text for child in event}
     number = event.get("id")
+    guid = event.get("guid")
     return Event(
         texts=texts,
         number=number,
-        ident=event.get("guid") or number or texts.get("slug"),
+        ident=guid or number or texts.get("slug"),
         speakers=_speakers(event) if "persons" in texts else [],
         room=room_name or texts.get("room"),
         day=frame,
         where=where,
         track=texts.get("track"),
         language=texts.get("language"),
+        guid=guid,
+        code=event.get("code") or texts.get("code"),
     )
 
 

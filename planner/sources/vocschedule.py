@@ -22,7 +22,14 @@ from planner import timezones
 from planner.errors import PlannerError, ProgramError
 from planner.model import Program
 from planner.sources.base import SourceContext
-from planner.sources.common import IdAllocator, clean_id, kind_from_label, parse_duration, title_id
+from planner.sources.common import (
+    LONG_ID,
+    IdAllocator,
+    clean_id,
+    kind_from_label,
+    parse_duration,
+    title_id,
+)
 from planner.text import html_to_text
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -71,6 +78,8 @@ class Event:
     where: str  # where the event sits, for messages about events without a number
     track: object = None  # the file's track and language: used when they are text
     language: object = None
+    guid: str | None = None  # its GUID, when the file gives one
+    code: str | None = None  # pretalx's short code for the talk (G9JGWY), when given
 
     @property
     def label(self) -> str:
@@ -113,6 +122,10 @@ class ScheduleBuilder:
             f"--program-tz {self.zone}" if context.zone else f"{zone_field} {self.zone}"
         )
         self._ids = IdAllocator(self.notes)
+        self._guids = IdAllocator(self.notes)
+        # Items whose short id is made from their title, claimed once every id the file
+        # gives is taken (see _claim_title_ids).
+        self._by_title: list[tuple[str, str, int, Event]] = []
         self._rooms: dict[str, None] = {}
         self._items: list[dict] = []
         self._days: list[dict] = []  # the days that give the instants they run between
@@ -121,6 +134,9 @@ class ScheduleBuilder:
         self._readings: dict[tuple[str, str | None], _Reading] = {}
         self._localized: dict[datetime, tuple[datetime, str | None]] = {}
         self._local_offsets: Counter[timedelta] = Counter()
+        self._offset_pairs: list[tuple[datetime, timedelta]] = []  # one per distinct reading
+        self.clues = timezones.ZoneClues()  # where the file says it is, for the zone guess
+        self._first_url: str | None = None  # an event's address: a clue when the header has none
         self._other_offset = _Tally()
         self._zone_disagrees = _Tally()
         self._start_disagrees = _Tally()
@@ -232,12 +248,15 @@ class ScheduleBuilder:
         if end < start:
             raise ProgramError(f"ends ({end.isoformat()}) before it starts ({start.isoformat()})")
         speakers = [name.strip() for name in event.speakers if name and name.strip()]
-        wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
-        ident = self._ids.claim(wanted or title_id(title, speakers), lambda: event.label)
+        ident, guid = self._ids_of(event, title, speakers)
         room = (event.room or "").strip() or None
         self.add_room(room)
+        url = (texts.get("url") or "").strip() or None
+        if self._first_url is None:
+            self._first_url = url
         return {
             "id": ident,
+            "guid": guid,
             "kind": kind_from_label(texts.get("type")),
             "title": title,
             "speakers": speakers,
@@ -246,12 +265,35 @@ class ScheduleBuilder:
             "end": end,
             "room": room,
             "related": [],  # given, so that pydantic need not copy the default list
-            "url": (texts.get("url") or "").strip() or None,
+            "url": url,
             "estimated": estimated_note is not None,
             "note": estimated_note,
             "track": _label(event.track),
             "language": _label(event.language),
         }
+
+    def _ids_of(self, event: Event, title: str, speakers: list[str]) -> tuple[str, str | None]:
+        """The item's id and GUID. Where the file's id is a long GUID, the id is the short one
+        the conference itself uses (pretalx's code, else frab's event number, else a slug of
+        the title) and the GUID is kept beside it; otherwise the file's id as before."""
+        guid = (event.guid or "").strip()
+        if len(guid) <= LONG_ID:
+            wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
+            return self._ids.claim(wanted or title_id(title, speakers), lambda: event.label), None
+        kept = self._guids.claim(clean_id(guid), lambda: event.label)
+        short = next((clean_id(t) for t in (event.code, event.number) if t and t.strip()), "")
+        if short:
+            return self._ids.claim(short, lambda: event.label), kept
+        self._by_title.append((title_id(title, speakers), kept, len(self._items), event))
+        return "", kept  # claimed in finish
+
+    def _claim_title_ids(self) -> None:
+        """Ids made from titles, claimed after every id the file gives and in GUID order, so
+        that which of two talks of one title gets "-2" does not depend on the file's order (a
+        refresh that moves a talk to another day keeps both ids)."""
+        for wanted, _guid, index, event in sorted(self._by_title, key=lambda entry: entry[1]):
+            self._items[index]["id"] = self._ids.claim(wanted, lambda e=event: e.label)  # type: ignore[misc]
+        self._by_title.clear()
 
     def _start_of(
         self, event: Event, date_text: str | None, start: str | None
@@ -266,6 +308,8 @@ class ScheduleBuilder:
                     return self._local(_parse_naive(date_text), event)
                 reading = self._read(instant, _clock_or_none(start))
                 self._readings[date_text, start] = reading
+                if reading.offset is not None:
+                    self._offset_pairs.append((reading.instant, reading.offset))
             if reading.offset is not None:
                 self._local_offsets[reading.offset] += 1
             if reading.disagreement is not None:
@@ -362,20 +406,35 @@ class ScheduleBuilder:
     def _display_zone(self) -> str:
         if self.zone is not None:
             return self.zone
+        hint = "give --program-tz ZONE to name the conference's zone"
+        spans = timezones.offset_spans(self._offset_pairs)
+        clues = self.clues
+        if self._first_url is not None:
+            clues = timezones.ZoneClues(clues.texts, (*clues.urls, self._first_url))
+        placed = timezones.guess_zone(spans, clues)
+        if placed is not None:
+            described = timezones.describe_offsets(spans)
+            self.notes.append(
+                f"the file names no timezone ({self.zone_field}); "
+                + timezones.placed_note(placed, described, hint)
+            )
+            return placed[0]
         common = self._local_offsets.most_common(1)
-        # The offset's own Etc/GMT zone: unlike timezones.zone_from_offsets, no search for a
-        # place, as these offsets are implied by local starts rather than read off instants.
+        # The offset's own Etc/GMT zone: unlike timezones.zone_from_offsets, no search for the
+        # first zone with these offsets, as they are implied by local starts rather than read
+        # off instants; a place only when the file's own clues name one (guess_zone).
         guessed = (timezones.fixed_offset_zone_name(common[0][0]) or "UTC") if common else "UTC"
         if self._local_offsets or self._items:
             self.notes.append(
                 f"the file names no timezone ({self.zone_field}); estimated {guessed} from the "
-                "events' times; give --program-tz ZONE to name the conference's zone"
+                f"events' times; {hint}"
             )
         return guessed
 
     # --- the result ---
 
     def finish(self, ident: str, name: str, venue: str | None = None) -> Program:
+        self._claim_title_ids()
         timezone = self._display_zone()
         notes = self._time_notes() + self.notes + self.context.notes
         return Program.model_validate(
@@ -391,6 +450,17 @@ class ScheduleBuilder:
                 "day_change": self._day_change,
             }
         )
+
+
+def header_clues(header: Mapping[str, object]) -> timezones.ZoneClues:
+    """Where a conference header (frab's <conference>, c3voc's conference) says it is."""
+
+    def texts(*keys: str) -> tuple[str, ...]:
+        return tuple(value for key in keys if isinstance(value := header.get(key), str) and value)
+
+    return timezones.ZoneClues(
+        texts("city", "venue", "location", "title"), texts("base_url", "url", "website")
+    )
 
 
 def event_label(number: str | None, title: str | None, where: str) -> str:

@@ -69,7 +69,7 @@ def zone_of(served: Served, text: str | None) -> str:
 def read_agenda(served: Served) -> Agenda:
     from planner import agenda
 
-    return agenda.read_agenda(served.agenda_path, served.program.id)
+    return agenda.read_agenda(served.agenda_path, served.program)
 
 
 def talks_json(
