@@ -1,4 +1,4 @@
-"""The one error hierarchy of the core; ``cli.py`` turns each into one line on stderr."""
+"""The one error hierarchy of the core; ``planner.cli`` turns each into one line on stderr."""
 
 
 class PlannerError(Exception):

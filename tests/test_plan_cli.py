@@ -220,7 +220,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         (): "nothing to rank by: give interests",
         ("--like", "sparsty"): "no item 'sparsty' in plan-two-overlapping; closest: sparsity",
         ("gpu", "--from", "10:00", "--until", "09:00"): "--until 09:00 is not after --from 10:00",
-        ("gpu", "--from", "9.30"): "'9.30' is not a clock time like 09:30",
+        ("gpu", "--from", "9.30"): "'9.30' is not a time of day like 04:00",
         ("gpu", "--min-score", "-1"): "--min-score",
     }
     for args, message in cases.items():
