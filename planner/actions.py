@@ -119,9 +119,9 @@ def find_items(program: Program, ids: Iterable[str]) -> list[Item]:
 def search_items(program: Program, text: str, *, zone: str) -> list[Item]:
     """What ``talks --search TEXT`` lists, for picking by what one sees; none is an error."""
     from planner.errors import NotFoundError
-    from planner.query import filter_items
+    from planner.query import Wanted, filter_items
 
-    found = filter_items(program, zone=zone, search=text)
+    found = filter_items(program, Wanted(search=text), zone=zone)
     if not found:
         raise NotFoundError(
             f"nothing in {program.id} matches {text!r}; try fewer words, or find ids with "
@@ -456,6 +456,14 @@ def use_program(session: Session, source: str, *, bundled: bool = False) -> Prog
     load is never remembered. ``bundled``: go back to a bundled program (nothing to keep)."""
     from planner import current
 
+    if bundled:
+        from planner.sources import bundled_names
+
+        if source not in bundled_names():
+            raise PlannerError(
+                f"--bundled {source}: no such bundled program (bundled: "
+                f"{', '.join(bundled_names())}); give a file or URL as SOURCE instead"
+            )
     known = current.read(session.config_dir).known.get(source)
     picked = known or current.ProgramSource(
         current.normalised(source), session.program_tz, session.program_format

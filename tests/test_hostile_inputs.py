@@ -308,3 +308,30 @@ def test_a_frab_file_with_a_60_mb_attribute_loads(tmp_path: Path) -> None:
     result = run("--program", str(path), "talks", "--search", "keynote")
     assert result.exit_code == 0, result.output
     assert "Opening keynote" in result.stdout
+
+
+def test_a_bug_is_one_error_line_and_exit_2_never_a_trace(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from planner import cli as face
+    from planner import present
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(present, "talks_text", broken)
+    monkeypatch.setattr(face.App, "one_command_process", False)  # main sets it; put it back
+    monkeypatch.setattr(sys, "argv", ["planner", "talks"])
+    monkeypatch.delenv("PLANNER_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        face.main()
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "Error: internal error (TypeError: a bug); please report it "
+        "(PLANNER_DEBUG=1 shows where it happened)\n"
+    )
+    monkeypatch.setenv("PLANNER_DEBUG", "1")
+    with pytest.raises(TypeError, match="a bug"):
+        face.main()

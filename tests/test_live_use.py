@@ -67,3 +67,10 @@ def test_a_source_that_does_not_load_is_not_remembered(run, tmp_path: Path) -> N
 
 def test_no_agendas_yet(run) -> None:
     assert run("programs").output.startswith("No agendas yet")
+
+
+def test_use_bundled_takes_only_a_bundled_name(run) -> None:
+    wrong = run("use", "--bundled", str(FIXTURES / "live_frab_v1.xml"))
+    assert wrong.exit_code == 2
+    assert "no such bundled program (bundled: mlsys2022)" in wrong.output
+    assert run("use", "--bundled", "mlsys2022").exit_code == 0

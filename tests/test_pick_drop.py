@@ -503,3 +503,39 @@ def test_dropping_a_session_names_its_talks_that_stay_and_leaves_the_input_as_it
     assert "its talks you picked stay: s0-t1, s0-t0" in result.outcomes[0].message
     assert [p.id for p in result.agenda.picks] == ["s0-t1", "s0-t0", "s1-t0"]
     assert [p.id for p in held.picks] == ["s0-t1", "s0-t0", "s1-t0", "s0"]
+
+
+# --- pick --search: pick by what the listing shows ------------------------------------------
+
+
+def test_pick_search_takes_one_match_at_once(tmp_path: Path) -> None:
+    result = run(tmp_path / "a.json", "pick", "--search", "rival")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("added rival: Rival talk in another room")
+    assert [p.id for p in read_agenda(tmp_path / "a.json", "overlapping-talks").picks] == ["rival"]
+
+
+def test_pick_search_asks_before_picking_several(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    runner = CliRunner()
+    asked = ["--program", str(OVERLAPPING), "--agenda", str(path), "pick", "--search", "partial"]
+    declined = runner.invoke(cli, asked, input="n\n")
+    assert declined.exit_code == 0
+    assert "partial-a" in declined.stderr and "Pick these 2? [y/N]" in declined.stderr
+    assert "Nothing picked" in declined.stderr and not path.exists()
+    unanswered = runner.invoke(cli, asked, input="")  # stdin closed: no yes, nothing picked
+    assert unanswered.exit_code == 0 and not path.exists()
+    taken = runner.invoke(cli, [*asked, "--yes"])
+    assert taken.exit_code == 0
+    assert [p.id for p in read_agenda(path, "overlapping-talks").picks] == [
+        "partial-a",
+        "partial-b",
+    ]
+
+
+def test_pick_search_with_no_match_or_with_ids_is_an_error(tmp_path: Path) -> None:
+    none = run(tmp_path / "a.json", "pick", "--search", "zzz")
+    assert none.exit_code == 2
+    assert none.stderr.startswith("Error: nothing in overlapping-talks matches 'zzz'")
+    both = run(tmp_path / "a.json", "pick", "outer", "--search", "rival")
+    assert both.exit_code == 2 and "give the ids to pick, or --search TEXT" in both.stderr

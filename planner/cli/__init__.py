@@ -40,10 +40,23 @@ def main() -> None:
         # Writing to stdout failed (`> /dev/full`, a full disk): one line, not a trace. Files
         # planner writes itself already fail as PlannerError; anything else is a bug to see.
         if exc.errno not in OUTPUT_ERRNOS:
-            raise
+            _internal_error(exc)
         _drop_stdout()
         click.echo(f"Error: cannot write the output ({exc.strerror or exc})", err=True)
         sys.exit(EXIT_ERROR)
+    except Exception as exc:  # a bug: still one line and exit 2, never a trace for attendees
+        _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> None:
+    if os.environ.get("PLANNER_DEBUG"):
+        raise exc
+    click.echo(
+        f"Error: internal error ({type(exc).__name__}: {exc}); please report it "
+        "(PLANNER_DEBUG=1 shows where it happened)",
+        err=True,
+    )
+    sys.exit(EXIT_ERROR)
 
 
 def _drop_stdout() -> None:
