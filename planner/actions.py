@@ -421,7 +421,7 @@ def _ics(program: Program, current: Agenda, request: ExportRequest, now: datetim
     result = to_ics(
         program,
         current,
-        zone=None if zone.utc else zone.name,  # to_ics's spelling of "every time in UTC"
+        zone=zone.name,  # "UTC" when zone.utc
         now=now,
         alarm_minutes=request.alarm_minutes,
         name=request.name,

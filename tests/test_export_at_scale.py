@@ -26,7 +26,7 @@ from planner.sources import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2022, 8, 1, 9, 30, tzinfo=timezone.utc)
-ZONES = [None, "America/Los_Angeles", "Australia/Lord_Howe", "Pacific/Chatham", "UTC"]
+ZONES = ["America/Los_Angeles", "Australia/Lord_Howe", "Pacific/Chatham", "UTC"]
 
 
 def everything_picked(program: Program, alarm: int | None = None) -> Agenda:

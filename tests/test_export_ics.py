@@ -67,7 +67,7 @@ def agenda_for(program: Program, ids: list[str], events: list[PersonalEvent] = (
     return Agenda(program_id=program.id, picks=picks, events=list(events))
 
 
-def export(program: Program, agenda: Agenda, zone: str | None, **options) -> IcsResult:
+def export(program: Program, agenda: Agenda, zone: str, **options) -> IcsResult:
     options.setdefault("alarm_minutes", None)
     options.setdefault("name", None)
     return to_ics(program, agenda, zone=zone, now=NOW, **options)
@@ -192,7 +192,7 @@ def test_calendar_header(bundled: Program) -> None:
     assert str(calendar["METHOD"]) == "PUBLISH"
     assert str(calendar["X-WR-CALNAME"]) == "MLSys 2022 - my agenda"
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Berlin"
-    named = export(bundled, agenda_for(bundled, ["deeppool"]), None, name="My, own; name")
+    named = export(bundled, agenda_for(bundled, ["deeppool"]), "UTC", name="My, own; name")
     calendar = vobject.readOne(named.data.decode("utf-8"))  # X- values are TEXT: escaped
     assert calendar.x_wr_calname.value == "My, own; name"
     assert calendar.x_wr_timezone.value == "UTC"
@@ -446,8 +446,8 @@ def test_repeated_local_times_are_written_in_utc() -> None:
     assert not any(line.startswith("X-WR-TIMEZONE") for line in lines)
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", None])
-def test_utc_is_written_in_z_form_without_vtimezone(bundled: Program, zone: str | None) -> None:
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Zulu"])
+def test_utc_is_written_in_z_form_without_vtimezone(bundled: Program, zone: str) -> None:
     agenda = agenda_for(bundled, ["deeppool"])
     result = export(bundled, agenda, zone)
     assert b"VTIMEZONE" not in result.data and b"TZID" not in result.data

@@ -306,7 +306,7 @@ def expected_events(program: Program, agenda: Agenda) -> dict[str, tuple]:
 def test_an_export_with_any_text_in_any_zone_parses_back_to_the_same_events(case) -> None:  # type: ignore[no-untyped-def]
     program, agenda, zone = case
     with no_hang():
-        result = to_ics(program, agenda, zone=zone, now=NOW, alarm_minutes=15, name=None)
+        result = to_ics(program, agenda, zone=zone or "UTC", now=NOW, alarm_minutes=15, name=None)
     calendar = icalendar.Calendar.from_ical(result.data)
     found = {}
     for event in calendar.walk("VEVENT"):

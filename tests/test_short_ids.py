@@ -120,7 +120,7 @@ def test_the_calendar_uids_stay_those_of_the_guid_ids(old_agenda: Path) -> None:
     from planner.export.ics import to_ics
 
     current = agenda.read_agenda(old_agenda, repeatcon())
-    text = to_ics(repeatcon(), current, zone=None, now=NOW, alarm_minutes=None, name=None)
+    text = to_ics(repeatcon(), current, zone="UTC", now=NOW, alarm_minutes=None, name=None)
     uids = [line for line in text.data.decode().splitlines() if line.startswith("UID:")]
     assert uids == [
         "UID:99999999-dead-4bee-8f00-000000000000@repeatcon.planner",  # cancelled, 09:00

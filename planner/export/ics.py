@@ -252,9 +252,9 @@ class _ZonePlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def _plan_zone(entries: list[_Entry], zone: str | None) -> _ZonePlan:
+def _plan_zone(entries: list[_Entry], zone: str) -> _ZonePlan:
     """Which times go in TZID form against which body, which in UTC, and why."""
-    if zone is None or timezones.is_utc(zone):
+    if timezones.is_utc(zone):
         return _ZonePlan()
     repeated = _repeated(entries, zone)
     plan = _ZonePlan(in_utc=set(repeated), repeated=repeated)
@@ -383,23 +383,24 @@ def to_ics(
     program: Program,
     agenda: Agenda,
     *,
-    zone: str | None,
+    zone: str,
     now: datetime,
     alarm_minutes: int | None,
     name: str | None,
     with_backups: bool = False,
 ) -> IcsResult:
-    """The agenda's picks and personal events as .ics bytes (zone None means UTC).
+    """The agenda's picks and personal events as .ics bytes, their times in ``zone`` (any
+    IANA name or alias; "UTC" writes every time as ...Z, without a VTIMEZONE).
 
     ``alarm_minutes`` None takes the agenda's default alarm setting. Backups (pick --maybe)
     are left out unless ``with_backups``, then TENTATIVE and TRANSPARENT. Raises ExportError
     when there is nothing to export.
     """
-    shown_zone = timezones.calendar_name(timezones.check_zone(zone)) if zone is not None else "UTC"
+    shown_zone = timezones.calendar_name(timezones.check_zone(zone))
     entries, left_out = _entries(program, agenda, shown_zone, with_backups)
     if not entries:
         raise ExportError(_nothing_message(program, left_out))
-    plan = _plan_zone(entries, None if zone is None else shown_zone)
+    plan = _plan_zone(entries, shown_zone)
     if alarm_minutes is None:
         alarm_minutes = agenda.settings.alarm_minutes
     # A client that re-zones UTC times to X-WR-TIMEZONE loses which of two equal local times
