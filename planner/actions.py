@@ -119,9 +119,9 @@ def find_items(program: Program, ids: Iterable[str]) -> list[Item]:
 def search_items(program: Program, text: str, *, zone: str) -> list[Item]:
     """What ``talks --search TEXT`` lists, for picking by what one sees; none is an error."""
     from planner.errors import NotFoundError
-    from planner.query import filter_items
+    from planner.query import Wanted, filter_items
 
-    found = filter_items(program, zone=zone, search=text)
+    found = filter_items(program, Wanted(search=text), zone=zone)
     if not found:
         raise NotFoundError(
             f"nothing in {program.id} matches {text!r}; try fewer words, or find ids with "
