@@ -272,9 +272,12 @@ def agenda_stamp(served: Served) -> datetime:
     The agenda stores when each pick was made, but not when one was dropped, an event added
     or a setting changed; every one of those rewrites the file, so its mtime is the one time
     that moves with every change and stays put while nothing changes. No file yet: the epoch.
+    The file is the one the agenda is read from (a former id's, until the first change).
     """
+    from planner.agenda.store import stored_file
+
     try:
-        seconds = int(os.stat(served.agenda_path).st_mtime)
+        seconds = int(os.stat(stored_file(served.agenda_path, served.program)).st_mtime)
     except OSError:
         seconds = 0
     return datetime.fromtimestamp(seconds, timezone.utc)
