@@ -494,9 +494,14 @@ def current_program_lines(session: Session) -> list[str]:
         lines.append(f"Source: {current.shown(chosen.source)}")
     if chosen.program_tz:
         lines.append(f"Read in: {chosen.program_tz} (--program-tz)")
-    path = session.agenda_path
+    from planner.agenda.store import stored_file
+
+    # Until the next change, the agenda of a program known by another id before is read from
+    # that id's file: name the file the picks are in now.
+    path = stored_file(session.agenda_path, program)
     summary = current.summary_of(path)
-    picks = summary.picks if summary is not None and summary.program_id == program.id else 0
+    ids = {program.id, *program.former_ids}
+    picks = summary.picks if summary is not None and summary.program_id in ids else 0
     lines.append(f"Agenda: {current.shown(path)} ({_count(picks, 'pick')})")
     return lines
 

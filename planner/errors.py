@@ -17,6 +17,11 @@ class NotFoundError(PlannerError):
     """An unknown or ambiguous item id."""
 
 
+class FilterError(NotFoundError):
+    """A filter value the program does not have (a track, a language): a bad request of a
+    listing rather than a missing item, so the web face answers it with 400, not 404."""
+
+
 class AgendaError(PlannerError):
     """An agenda file that cannot be read, locked or written."""
 

@@ -41,9 +41,11 @@ Kind = Literal[
 ]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 CONTAINER_KINDS = frozenset({"session", "tutorial"})
-# Version 2 added items' track and language, and the program's days and day_change; a
-# version 1 file reads as it is (every new field is optional).
-FORMAT_VERSION = 2
+# Version 2 added items' track and language, and the program's days and day_change; version 3
+# the program's former_ids. An older file reads as it is (every new field is optional).
+FORMAT_VERSION = 3
+PROGRAM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+ProgramId = Annotated[str, Field(min_length=1, pattern=PROGRAM_ID_PATTERN)]
 # Minutes to walk between two rooms when neither the program nor the attendee says.
 DEFAULT_WALK_MINUTES = 5
 
@@ -232,7 +234,7 @@ class Program(BaseModel):
 
     format: Literal["planner-program"] = "planner-program"
     version: int = FORMAT_VERSION
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    id: ProgramId
     name: str = Field(min_length=1)
     timezone: str
     venue: str | None = None
@@ -245,6 +247,9 @@ class Program(BaseModel):
     # the local time the day changes at for items outside them (None: the default, 04:00).
     days: list[ConferenceDay] = Field(default_factory=list)
     day_change: time | None = None
+    # Ids the program went by before (an .ics calendar was once named by its file): an
+    # agenda kept under one of them is this program's (planner/agenda/store.py finds it).
+    former_ids: list[ProgramId] = Field(default_factory=list)
 
     @field_validator("version")
     @classmethod
@@ -263,6 +268,7 @@ class Program(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:
+        self.former_ids = list(dict.fromkeys(i for i in self.former_ids if i != self.id))
         try:
             self.timezone = timezones.check_zone(self.timezone)
         except ZoneError as exc:

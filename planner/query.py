@@ -9,7 +9,7 @@ from datetime import date
 from typing import NoReturn
 
 from planner.days import ConferenceDays
-from planner.errors import NotFoundError
+from planner.errors import FilterError, NotFoundError
 from planner.model import Item, Program, sort_key
 
 
@@ -68,7 +68,7 @@ class Wanted:
 def filter_items(program: Program, wanted: Wanted, *, zone: str) -> list[Item]:
     """Items matching every given filter, in program order (parents before their children).
 
-    A track or language the program does not have is a NotFoundError naming those it has."""
+    A track or language the program does not have is a FilterError naming those it has."""
     items: list[Item] = program.items
     if wanted.day is not None:
         days = ConferenceDays(program, zone)
@@ -99,7 +99,7 @@ def _labelled(
     known = {label.casefold(): label for item in program.items if (label := label_of(item))}
     for text in asked:
         if text.casefold() not in known:
-            raise NotFoundError(_unknown_label(program, text, what, sorted(known.values())))
+            raise FilterError(_unknown_label(program, text, what, sorted(known.values())))
     wanted = {text.casefold() for text in asked}
     return [item for item in items if (label := label_of(item)) and label.casefold() in wanted]
 

@@ -155,7 +155,13 @@ class Session:
 
     @property
     def agenda_path(self) -> Path:
-        """The agenda file: the one asked for, else ``<agenda folder>/<program id>.json``."""
+        """The agenda file: the one asked for, else ``<agenda folder>/<program id>.json``.
+
+        That default is where the agenda is written, even for a program that went by another
+        id before: while it does not exist, the store reads ``<former id>.json`` beside it
+        (``agenda.store.stored_file``) and the next change writes this file, keeping that
+        one. A path that stays the same before and after the move gives every writer one
+        lock, and lets ``planner serve`` keep one path for its whole run."""
         if self.agenda_option is not None:
             return self.agenda_option
         return self.agenda_folder / f"{self.program.id}.json"

@@ -310,6 +310,23 @@ def test_pick_accepts_a_unique_prefix_and_refuses_an_unknown_id(tmp_path: Path) 
     assert [p.id for p in read_agenda(path, "overlapping-talks").picks] == ["outer"]
 
 
+def test_pick_by_search_takes_the_one_match_or_every_match_with_yes(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    one = run(path, "pick", "--search", "rival")
+    assert one.exit_code == 0, one.output
+    assert one.stdout.startswith("added rival: Rival talk in another room")
+    several = run(path, "pick", "--search", "partial", "--yes")
+    assert several.exit_code == 0, several.output
+    assert [p.id for p in read_agenda(path, "overlapping-talks").picks] == [
+        "rival",
+        "partial-a",
+        "partial-b",
+    ]
+    none = run(path, "pick", "--search", "nothing like this")
+    assert none.exit_code == 2
+    assert none.stderr.startswith("Error: nothing in overlapping-talks matches")
+
+
 def test_drop_command_removes_picks_and_personal_events(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     run(path, "pick", "outer", "inner")

@@ -142,7 +142,7 @@ def test_a_version_1_program_still_loads() -> None:
         ("late", None, None),
     ]
     assert (program.days, program.day_change) == ([], None)
-    assert program.version == FORMAT_VERSION == 2  # written back in the current version
+    assert program.version == FORMAT_VERSION == 3  # written back in the current version
 
 
 def test_import_keeps_tracks_languages_and_days(tmp_path: Path) -> None:
@@ -150,7 +150,7 @@ def test_import_keeps_tracks_languages_and_days(tmp_path: Path) -> None:
     result = run("import", FRAB, "-o", str(target))
     assert result.exit_code == 0, result.output
     written = json.loads(target.read_text("utf-8"))
-    assert written["version"] == 2
+    assert written["version"] == 3
     assert written["items"][1]["track"] == "Security"
     assert written["items"][1]["language"] == "de"
     assert written["days"][0] == {
@@ -167,7 +167,7 @@ def test_a_newer_version_is_refused_with_one_line(tmp_path: Path) -> None:
     newer.write_text(json.dumps({**data, "version": FORMAT_VERSION + 1}), "utf-8")
     result = run("--program", str(newer), "talks")
     assert result.exit_code == 2
-    assert "format version 3" in result.stderr
+    assert "format version 4" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.web import SAME_ORIGIN, client, planner
+from tests.helpers.web import FIXTURES, SAME_ORIGIN, client, planner
+
+TRACKS = str(FIXTURES / "web_tracks_and_languages.json")
 
 
 @pytest.fixture
@@ -121,6 +123,8 @@ def test_add_and_drop_a_personal_event_in_the_asked_zone(agenda):
         ("get", "/api/agenda?tz=Mars/Olympus", None, 400, "unknown timezone"),
         ("get", "/api/program?kind=dance", None, 400, "kind 'dance'"),
         ("get", "/api/program?day=someday", None, 400, "not a date"),
+        ("get", "/api/program?track=Security", None, 400, "gives no item a track"),
+        ("get", "/api/program?language=en", None, 400, "gives no item a language"),
         ("get", "/no/such/page", None, 404, "no such page"),
     ],
 )
@@ -170,3 +174,85 @@ def test_a_cli_pick_shows_on_the_next_page_load(agenda):
     assert "sustainable-ai" not in api.get("/api/agenda").text
     planner("pick", "sustainable-ai", agenda=agenda)
     assert [i["id"] for i in api.get("/api/agenda").json()["items"]] == ["sustainable-ai"]
+
+
+# --- track and language filters (planner talks --track / --language) ---
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        [("track", "security")],
+        [("track", "Security"), ("track", "<b>art</b> & culture")],
+        [("language", "en")],  # also the item written "EN"
+        [("language", "de"), ("language", "EN"), ("track", "Security")],
+        [("track", "Security"), ("kind", "talk"), ("search", "watch")],
+        [("track", ""), ("language", "")],  # an empty choice is "any", as on the page
+    ],
+)
+def test_track_and_language_filter_as_talks_does(agenda, query):
+    answer = client(agenda, TRACKS).get("/api/program", params=query)
+    assert answer.status_code == 200
+    options = [arg for key, value in query if value for arg in (f"--{key}", value)]
+    expected = cli_json("--program", TRACKS, "talks", "--json", *options, agenda=agenda)
+    assert answer.json() == expected
+    assert expected, "the filter should match something"
+
+
+def test_filters_change_what_is_listed(agenda):
+    api = client(agenda, TRACKS)
+    ids = [item["id"] for item in api.get("/api/program", params={"language": "en"}).json()]
+    assert ids == ["welcome", "watchers", "solder"]
+
+
+@pytest.mark.parametrize(
+    ("query", "cli_args"),
+    [
+        ({"track": "securty"}, ["--track", "securty"]),
+        ({"track": "Art"}, ["--track", "Art"]),  # exact: not a part of a track's name
+        ({"language": "fr"}, ["--language", "fr"]),
+    ],
+)
+def test_an_unknown_track_or_language_is_the_clis_error(agenda, query, cli_args):
+    api = client(agenda, TRACKS)
+    answer = api.get("/api/program", params=query)
+    assert answer.status_code == 400
+    done = planner("--program", TRACKS, "talks", *cli_args, agenda=agenda, check=False)
+    assert done.returncode == 2
+    assert answer.json() == {"error": done.stderr.decode().removeprefix("Error: ").rstrip("\n")}
+    assert "\n" not in answer.json()["error"]
+    assert api.get("/api/program").status_code == 200  # still serving
+
+
+def test_the_page_offers_track_and_language_filters_escaped(agenda):
+    page = client(agenda, TRACKS).get("/")
+    assert page.status_code == 200
+    assert '<select name="track" id="track">' in page.text
+    assert '<select name="language" id="language">' in page.text
+    assert '<option value="&lt;b&gt;Art&lt;/b&gt; &amp; Culture">' in page.text
+    assert "<b>Art</b>" not in page.text
+    # one option per language in any case, as the filter matches them
+    assert page.text.count('<option value="en">') == 1
+    assert '<option value="EN">' not in page.text
+
+
+def test_the_page_lists_a_track_and_keeps_it_on_the_day_links(agenda):
+    page = client(agenda, TRACKS).get("/", params={"track": "security", "day": "2024-05-14"})
+    assert page.status_code == 200
+    assert "2 matching items" in page.text
+    assert 'data-matches="fibre watchers"' in page.text
+    assert '<option value="Security" selected>' in page.text
+    assert "?tz=Europe%2FBerlin&amp;track=security&amp;day=2024-05-15" in page.text
+    assert not agenda.exists(), "a GET never writes the agenda"
+
+
+def test_the_page_with_an_unknown_track_says_so(agenda):
+    page = client(agenda, TRACKS).get("/", params={"language": "fr"})
+    assert page.status_code == 400
+    assert "no language &#39;fr&#39; in web-tracks; its languages: de, en</p>" in page.text
+
+
+def test_the_page_of_a_program_without_tracks_has_no_track_filter(agenda):
+    page = client(agenda).get("/")
+    assert 'name="track"' not in page.text
+    assert 'name="language"' not in page.text

@@ -17,6 +17,13 @@ export wrote a vanished pick as cancelled. An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
+
+Former ids: a program may have gone by another id (``Program.former_ids``: an .ics calendar
+once named by its file). Its agenda, with that id as ``program_id``, is read as this
+program's. While ``<id>.json`` does not exist, the agenda is read from ``<former id>.json``
+beside it; the next change writes ``<id>.json`` (atomically, under ``<id>.json``'s lock, as
+every change) and leaves the former file as it was, as the backup. Writing there and not
+back into the former file keeps one lock for every writer, before and after the move.
 """
 
 from __future__ import annotations
@@ -69,24 +76,66 @@ class _Stored:
     data: bytes | None  # the file's exact bytes; None when there is no file yet
     version: int
     ids_adopted: bool = False  # picks were read under other ids (adopt_ids): keep a backup
+    renamed: bool = False  # its program_id was a former id of the program: keep a backup
+    moved: bool = False  # read from a former id's file: the next save writes the new one
+
+    @property
+    def rewritten(self) -> bool:
+        """Whether what was read differs from the file: then even an edit that changes
+        nothing writes it, so that the file says what planner reads."""
+        return self.ids_adopted or self.renamed or self.moved
+
+
+def stored_file(path: Path, program: Program | str) -> Path:
+    """The file the agenda at ``path`` is read from: ``path`` itself; or, while no file is
+    there, the one the program's agenda was kept in under a former id (``<former id>.json``
+    beside a path named ``<id>.json``, as the default path is; an explicit other name has
+    no former file)."""
+    former_ids = () if isinstance(program, str) else program.former_ids
+    if not former_ids or path.name != f"{_program_id_of(program)}.json" or _is_there(path):
+        return path
+    for former in former_ids:
+        candidate = path.with_name(f"{former}.json")
+        if _is_there(candidate):
+            return candidate
+    return path
+
+
+def _program_id_of(program: Program | str) -> str:
+    return program if isinstance(program, str) else program.id
+
+
+def _is_there(path: Path) -> bool:
+    return path.exists() or path.is_symlink()  # a dangling link is there: reading says so
 
 
 def _read_stored(path: Path, program: Program | str) -> _Stored:
-    program_id = program if isinstance(program, str) else program.id
-    data = _read_bytes(path)
+    program_id = _program_id_of(program)
+    source = stored_file(path, program)
+    data = _read_bytes(source)
     if data is None:
         return _Stored(Agenda(program_id=program_id), None, AGENDA_VERSION)
-    agenda, version = _parse(path, data, program_id)
+    former_ids = () if isinstance(program, str) else tuple(program.former_ids)
+    agenda, version = _parse(source, data, program_id, former_ids)
+    renamed = agenda.program_id != program_id
+    if renamed:
+        agenda = agenda.model_copy(update={"program_id": program_id})
+    moved = source != path
     if not isinstance(program, str):
         adopted = adopt_ids(agenda, program)
         if adopted is not agenda:
-            return _Stored(adopted, data, version, ids_adopted=True)
-    return _Stored(agenda, data, version)
+            return _Stored(adopted, data, version, ids_adopted=True, renamed=renamed, moved=moved)
+    return _Stored(agenda, data, version, renamed=renamed, moved=moved)
 
 
 def _save(path: Path, agenda: Agenda, stored: _Stored) -> None:
-    """Write under the lock: first the backup of an older version, then the agenda."""
-    if stored.data is not None and (stored.version < AGENDA_VERSION or stored.ids_adopted):
+    """Write under the lock: first the backup of an older version, then the agenda. An
+    agenda read from a former id's file keeps that file untouched as its backup."""
+    if (
+        stored.data is not None
+        and not stored.moved
+        and (stored.version < AGENDA_VERSION or stored.rewritten)
+    ):
         keep_backup(path, stored.data, stored.version)
     write_agenda(path, agenda)
 
@@ -99,7 +148,7 @@ def edit_agenda(path: Path, program_id: Program | str) -> Iterator[Agenda]:
         stored = _read_stored(path, program_id)
         agenda = stored.agenda.model_copy(deep=True)
         yield agenda
-        if agenda != stored.agenda or stored.ids_adopted:
+        if agenda != stored.agenda or stored.rewritten:
             _save(path, agenda, stored)
 
 
@@ -114,8 +163,9 @@ def update_agenda(
     with agenda_lock(path):
         stored = _read_stored(path, program_id)
         result = operation(stored.agenda)
-        # Picks read under their new ids are written so even by an edit that changed nothing.
-        if result.agenda != stored.agenda or stored.ids_adopted:
+        # Picks read under their new ids (or from a former id's file) are written so even by
+        # an edit that changed nothing.
+        if result.agenda != stored.agenda or stored.rewritten:
             _save(path, result.agenda, stored)
     return result
 
@@ -215,7 +265,9 @@ def _read_bytes(path: Path) -> bytes | None:
         raise AgendaError(f"{path}: cannot read the agenda ({_reason(exc)}); {LEFT_AS_IS}")
 
 
-def _parse(path: Path, data: bytes, program_id: str) -> tuple[Agenda, int]:
+def _parse(
+    path: Path, data: bytes, program_id: str, former_ids: tuple[str, ...] = ()
+) -> tuple[Agenda, int]:
     try:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -246,7 +298,7 @@ def _parse(path: Path, data: bytes, program_id: str) -> tuple[Agenda, int]:
         raise AgendaError(
             f"{path}: not a valid agenda ({describe_validation_error(exc)}); {LEFT_AS_IS}"
         ) from None
-    if agenda.program_id != program_id:
+    if agenda.program_id != program_id and agenda.program_id not in former_ids:
         raise AgendaError(
             f"{path}: this is the agenda of program {agenda.program_id!r}, not {program_id!r}; "
             "choose another file with --agenda (the file was left as it is)"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.errors import NotFoundError, PlannerError
 
@@ -72,34 +72,89 @@ def read_agenda(served: Served) -> Agenda:
     return agenda.read_agenda(served.agenda_path, served.program)
 
 
-def talks_json(
-    served: Served,
-    zone: str,
-    *,
-    day: date | None = None,
-    room: str | None = None,
-    kind: str | None = None,
-    search: str | None = None,
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Listing:
+    """What a listing asks for, as the query string gives it (``planner talks``'s filters).
+
+    Empty means any. ``tracks`` and ``languages`` are alternatives, as ``--track A --track
+    B`` are: ``?track=A&track=B``. The rules (exact track in any case, the error naming the
+    closest one) are ``planner.query``'s, so both faces answer alike.
+    """
+
+    day: str = ""
+    room: str = ""
+    kind: str = ""
+    search: str = ""
+    tracks: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, query: QueryParams) -> Listing:
+        def given(key: str) -> tuple[str, ...]:
+            return tuple(value for value in query.getlist(key) if value.strip())
+
+        texts = {key: query.get(key) or "" for key in ("day", "room", "kind", "search")}
+        return cls(**texts, tracks=given("track"), languages=given("language"))
+
+    @property
+    def filtered(self) -> bool:
+        """Whether it asks for more than a day (the page then lists the matches)."""
+        return bool(self.room or self.kind or self.search or self.tracks or self.languages)
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query string that asks for it again (the page's day links keep the filters)."""
+        single = [(key, getattr(self, key)) for key in ("day", "search", "kind", "room")]
+        repeated = [("track", t) for t in self.tracks] + [("language", t) for t in self.languages]
+        return [(key, value) for key, value in single + repeated if value]
+
+
+class QueryParams(Protocol):
+    """A request's query string: starlette's ``QueryParams`` or anything with its reads."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+def talks_json(served: Served, zone: str, listing: Listing) -> list[dict[str, Any]]:
     """``planner talks --json`` with the same filters."""
-    return [present_item(item, zone) for item in find_items(served, zone, day, room, kind, search)]
+    return [present_item(item, zone) for item in find_items(served, zone, listing)]
 
 
-def find_items(
-    served: Served,
-    zone: str,
-    day: date | None,
-    room: str | None,
-    kind: str | None,
-    search: str | None,
-) -> list[Item]:
+def find_items(served: Served, zone: str, listing: Listing) -> list[Item]:
     """The items ``planner talks`` lists for these filters, in its order."""
     from planner.model import check_kind
     from planner.query import Wanted, filter_items
 
-    kind = check_kind(kind) if kind else None
-    wanted = Wanted(day=day, room=room, kind=kind, search=search)
+    wanted = Wanted(
+        day=_day(listing.day),
+        room=listing.room or None,
+        kind=check_kind(listing.kind) if listing.kind else None,
+        search=listing.search or None,
+        tracks=listing.tracks,
+        languages=listing.languages,
+    )
     return filter_items(served.program, wanted, zone=zone)
+
+
+def _day(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PlannerError(f"day {text!r} is not a date like 2022-08-30")
+
+
+def labels(served: Served) -> dict[str, list[str]]:
+    """The program's tracks and languages, for the page's filters: each once (in any case,
+    as the filter matches them), in the spelling first met, sorted."""
+    found: dict[str, dict[str, str]] = {"tracks": {}, "languages": {}}
+    for item in served.program.items:
+        for key, label in (("tracks", item.track), ("languages", item.language)):
+            if label:
+                found[key].setdefault(label.casefold(), label)
+    return {key: sorted(seen.values(), key=str.casefold) for key, seen in found.items()}
 
 
 def present_item(item: Item, zone: str, *, full: bool = False) -> dict[str, Any]:
@@ -217,9 +272,12 @@ def agenda_stamp(served: Served) -> datetime:
     The agenda stores when each pick was made, but not when one was dropped, an event added
     or a setting changed; every one of those rewrites the file, so its mtime is the one time
     that moves with every change and stays put while nothing changes. No file yet: the epoch.
+    The file is the one the agenda is read from (a former id's, until the first change).
     """
+    from planner.agenda.store import stored_file
+
     try:
-        seconds = int(os.stat(served.agenda_path).st_mtime)
+        seconds = int(os.stat(stored_file(served.agenda_path, served.program)).st_mtime)
     except OSError:
         seconds = 0
     return datetime.fromtimestamp(seconds, timezone.utc)

@@ -7,7 +7,7 @@ markup; the grid comes already escaped from ``planner.export.html``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -32,17 +32,6 @@ def environment() -> Environment:
     )
 
 
-@dataclass(frozen=True)
-class Filters:
-    search: str
-    kind: str
-    room: str
-
-    @property
-    def active(self) -> bool:
-        return bool(self.search or self.kind or self.room)
-
-
 async def page(request: Request) -> HTMLResponse:
     from starlette.concurrency import run_in_threadpool
 
@@ -50,7 +39,8 @@ async def page(request: Request) -> HTMLResponse:
     query = request.query_params
     try:
         zone = core.zone_of(door, query.get("tz"))
-        filters = Filters(query.get("search", ""), query.get("kind", ""), query.get("room", ""))
+        # The day is the grid's, not a filter: the page lists a filter's matches on every day.
+        filters = replace(core.Listing.from_query(query), day="")
         current = await run_in_threadpool(core.read_agenda, door)
         context = await run_in_threadpool(_context, request, door, current, zone, filters)
     except PlannerError as exc:
@@ -62,42 +52,43 @@ async def page(request: Request) -> HTMLResponse:
 
 
 def _context(
-    request: Request, door: core.Served, current: Any, zone: str, filters: Filters
+    request: Request, door: core.Served, current: Any, zone: str, filters: core.Listing
 ) -> dict[str, Any]:
     table = core.timetable(door, current, zone)
     days = [day.date for day in table.days]
     chosen = _chosen_day(request.query_params.get("day"), days)
     day = next((d for d in table.days if d.date == chosen), None)
-    if filters.active:
-        listed = core.find_items(
-            door, zone, None, filters.room or None, filters.kind or None, filters.search or None
-        )
+    if filters.filtered:
+        listed = core.find_items(door, zone, filters)
     else:
-        listed = core.find_items(door, zone, chosen, None, None, None) if chosen else []
+        listed = core.find_items(door, zone, core.Listing(day=chosen.isoformat())) if chosen else []
     clashes = core.clashes(door, current, zone)
     clashing = {item_id for clash in clashes for item_id in clash.items}
     picked = {pick.id for pick in current.picks}
     covered = core.covering(door, current)
     token = request.app.state.token
-    keep = {"tz": zone, "search": filters.search, "kind": filters.kind, "room": filters.room}
+    keep = [("tz", zone), *filters.params()]
     return {
         "program": door.program,
         "zone": zone,
         "zone_names": core.zone_names(),
         "kinds": core.program_kinds(),
         "rooms": [room.name for room in door.program.rooms],
+        **core.labels(door),
+        "chosen_tracks": {track.casefold() for track in filters.tracks},
+        "chosen_languages": {language.casefold() for language in filters.languages},
         "filters": filters,
         "days": [
             {
                 "date": d,
-                "href": "?" + urlencode({**keep, "day": d.isoformat()}),
+                "href": "?" + urlencode([*keep, ("day", d.isoformat())]),
                 "chosen": d == chosen,
             }
             for d in days
         ],
         "chosen": chosen,
         "grid": Markup(core.day_html(day, zone)) if day is not None else None,
-        "matches": [item.id for item in listed] if filters.active else [],
+        "matches": [item.id for item in listed] if filters.filtered else [],
         "listed": [
             {
                 "item": item,

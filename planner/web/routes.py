@@ -1,14 +1,14 @@
 """The JSON API, the feed and the static assets; every answer of the core through web.core.
 
 API (documented in the README, "planner serve"): the same JSON shapes as the CLI's --json.
-Errors are JSON ``{"error": "..."}`` with 400 (bad input, unknown zone), 404 (unknown id),
-409 (the agenda cannot be changed as asked), 413 (body too large); never a traceback.
+Errors are JSON ``{"error": "..."}`` with 400 (bad input, unknown zone, a track or language
+the program lacks), 404 (unknown id), 409 (the agenda cannot be changed as asked), 413 (body
+too large); never a traceback.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from email.utils import format_datetime
 from importlib import resources
 from typing import Any
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from planner.errors import AgendaError, ExportError, NotFoundError, PlannerError
+from planner.errors import AgendaError, ExportError, FilterError, NotFoundError, PlannerError
 from planner.web import core
 from planner.web.security import MAX_BODY_BYTES
 
@@ -37,6 +37,8 @@ class BodyTooLarge(PlannerError):
 
 
 def status_of(exc: PlannerError) -> int:
+    if isinstance(exc, FilterError):
+        return 400  # a track or language the program lacks: a bad filter, as a bad kind is
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, BodyTooLarge):
@@ -92,27 +94,10 @@ def _text(data: dict[str, Any], key: str, *, required: bool = True) -> str | Non
 
 
 async def program_api(request: Request) -> Response:
-    """GET /api/program: `planner talks --json` with its filters (day, room, kind, search)."""
-    query = request.query_params
-    day = _day(query.get("day"))
-    data = core.talks_json(
-        served(request),
-        zone(request),
-        day=day,
-        room=query.get("room") or None,
-        kind=query.get("kind") or None,
-        search=query.get("search") or None,
-    )
-    return JSONResponse(data)
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadRequest(f"day {text!r} is not a date like 2022-08-30")
+    """GET /api/program: `planner talks --json` with its filters (day, room, kind, search,
+    track and language; the last two repeatable, as --track and --language)."""
+    listing = core.Listing.from_query(request.query_params)
+    return JSONResponse(core.talks_json(served(request), zone(request), listing))
 
 
 async def item_api(request: Request) -> Response:

@@ -7,7 +7,8 @@ floating time or an all-day date means the program's zone. The program's zone is
 Recurring events are expanded by ics/recurrence.py, within hard limits.
 
 Ids: the program's from its name (X-WR-CALNAME, else PRODID's organiser, else the UIDs'
-domain or pretalx event slug, else the file name: see ics/naming.py); an item's from its
+domain or pretalx event slug, else the file name: see ics/naming.py; an unnamed calendar
+keeps its file's id among ``former_ids``, the id it had before); an item's from its
 UID without the "@domain" part (a repeated UID gets a suffix and a note); an occurrence of
 a recurring event adds its date ("-20240610"). Lines are unfolded as bytes, then decoded
 (ics/lines.py).
@@ -90,18 +91,29 @@ def parse(data: bytes, context: SourceContext) -> Program:
     zone_name, zone_known = _program_zone(first, events, context, notes)
     builder = _Builder(zone_name, zone_known, book, notes)
     items = builder.build(events)
-    name = calendar_name(
-        _calendar_text(first, "X-WR-CALNAME"),
-        _calendar_text(first, "PRODID"),
-        (event.uid for event in events),
-    )
+    calname = _calendar_text(first, "X-WR-CALNAME")
+    name = calendar_name(calname, _calendar_text(first, "PRODID"), (event.uid for event in events))
+    ident = make_program_id(name, context.stem)
     return Program(
-        id=make_program_id(name, context.stem),
+        id=ident,
         name=name or context.stem or "Calendar",
         timezone=zone_name,
         items=items,
         notes=notes,
+        former_ids=_former_ids(ident, calname, context),
     )
+
+
+def _former_ids(ident: str, calname: str | None, context: SourceContext) -> list[str]:
+    """The id an unnamed calendar had before PRODID or the UIDs named it: its file's stem.
+
+    The attendee's agenda may still be kept under that id (``agendas/<stem>.json``); the
+    agenda store finds it there and moves it to the new id's file on the next change.
+    """
+    if calname or not context.stem:
+        return []
+    by_file = make_program_id(context.stem)
+    return [by_file] if by_file != ident else []
 
 
 # --- reading the file ---

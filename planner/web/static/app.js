@@ -68,7 +68,7 @@
   }
 
   // The zone selector and the filters apply as soon as they change.
-  ["tz", "kind", "room"].forEach(function (id) {
+  ["tz", "kind", "room", "track", "language"].forEach(function (id) {
     const field = document.getElementById(id);
     if (field) field.addEventListener("change", function () { document.getElementById("controls").submit(); });
   });
