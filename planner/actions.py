@@ -389,7 +389,7 @@ def check_export_target(path: Path, *, force: bool = False) -> None:
 
 
 def _build(program: Program, current: Agenda, request: ExportRequest, now: datetime) -> Export:
-    from planner.agenda import sweep_agenda, without_backups
+    from planner.agenda import sweep_agenda
 
     # A backup beside a pick is no clash: neither the page nor the warnings count it.
     found = [clash for clash in sweep_agenda(program, current) if clash.kind != "backup"]
@@ -400,12 +400,13 @@ def _build(program: Program, current: Agenda, request: ExportRequest, now: datet
         worded = [clash.worded(zone.wording) for clash in found]
         page = to_html(
             program,
-            current if request.with_backups else without_backups(current),
+            current,
             zone=zone.name,
             now=now,
             show_all=request.show_all,
             clashes=worded,
             only=request.page_items(program),
+            with_backups=request.with_backups,
         )
         built = Export(page.encode("utf-8"), f"zone {zone.name}", [], media_type="text/html")
     else:

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from planner.cli import cli
@@ -182,3 +183,23 @@ def test_a_switch_waits_for_an_export_that_holds_the_pick(tmp_path: Path) -> Non
     assert run(agenda, "export", "--with-backups", "-o", str(ics)).exit_code == 0
     backup = _event(ics, "firm")
     assert "SEQUENCE:1" in backup and "STATUS:TENTATIVE" in backup
+
+
+@pytest.mark.parametrize("fmt", ["ics", "html"])
+def test_an_agenda_of_only_backups_says_how_to_export_them(tmp_path: Path, fmt: str) -> None:
+    agenda = tmp_path / "agenda.json"
+    assert run(agenda, "pick", "backup", "later", "--maybe").exit_code == 0
+    target = tmp_path / f"agenda.{fmt}"
+    result = run(agenda, "export", "--format", fmt, "-o", str(target))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "Error: the agenda for backup-beside-pick holds only backups (2, picked with --maybe), "
+        "which an export leaves out; export them with `planner export --with-backups`, or make "
+        "one firm with `planner pick ID`\n"
+    )
+    assert not target.exists()
+    assert (
+        run(agenda, "export", "--format", fmt, "--with-backups", "-o", str(target)).exit_code == 0
+    )
+    assert run(agenda, "pick", "later").exit_code == 0
+    assert run(agenda, "export", "--format", fmt, "-o", str(target)).exit_code == 0
