@@ -454,8 +454,10 @@ def clash_warnings(found: Sequence[FoundClash]) -> list[str]:
 def use_program(session: Session, source: str, *, bundled: bool = False) -> Program:
     """Make ``source`` (a file, URL, bundled name, or the id of a program used before) the
     current program of ``session``'s config dir; it is loaded first, so a source that does not
-    load is never remembered. ``bundled``: go back to a bundled program (nothing to keep)."""
+    load is never remembered. ``bundled``: go back to a bundled program (nothing to keep).
+    The program as loaded now is what the first `planner refresh` compares with."""
     from planner import current
+    from planner.refresh import keep_baseline
 
     known = current.read(session.config_dir).known.get(source)
     picked = known or current.ProgramSource(
@@ -465,6 +467,7 @@ def use_program(session: Session, source: str, *, bundled: bool = False) -> Prog
     session.program_tz, session.program_format = picked.program_tz, picked.program_format
     program = session.program
     current.remember(session.config_dir, program.id, None if bundled else picked)
+    keep_baseline(program.id, session.loading)
     return program
 
 
