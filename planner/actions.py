@@ -389,7 +389,7 @@ def check_export_target(path: Path, *, force: bool = False) -> None:
 
 
 def _build(program: Program, current: Agenda, request: ExportRequest, now: datetime) -> Export:
-    from planner.agenda import sweep_agenda, without_backups
+    from planner.agenda import sweep_agenda
 
     # A backup beside a pick is no clash: neither the page nor the warnings count it.
     found = [clash for clash in sweep_agenda(program, current) if clash.kind != "backup"]
@@ -400,12 +400,13 @@ def _build(program: Program, current: Agenda, request: ExportRequest, now: datet
         worded = [clash.worded(zone.wording) for clash in found]
         page = to_html(
             program,
-            current if request.with_backups else without_backups(current),
+            current,
             zone=zone.name,
             now=now,
             show_all=request.show_all,
             clashes=worded,
             only=request.page_items(program),
+            with_backups=request.with_backups,
         )
         built = Export(page.encode("utf-8"), f"zone {zone.name}", [], media_type="text/html")
     else:
@@ -453,8 +454,10 @@ def clash_warnings(found: Sequence[FoundClash]) -> list[str]:
 def use_program(session: Session, source: str, *, bundled: bool = False) -> Program:
     """Make ``source`` (a file, URL, bundled name, or the id of a program used before) the
     current program of ``session``'s config dir; it is loaded first, so a source that does not
-    load is never remembered. ``bundled``: go back to a bundled program (nothing to keep)."""
+    load is never remembered. ``bundled``: go back to a bundled program (nothing to keep).
+    The program as loaded now is what the first `planner refresh` compares with."""
     from planner import current
+    from planner.refresh import keep_baseline
 
     if bundled:
         from planner.sources import bundled_names
@@ -472,6 +475,7 @@ def use_program(session: Session, source: str, *, bundled: bool = False) -> Prog
     session.program_tz, session.program_format = picked.program_tz, picked.program_format
     program = session.program
     current.remember(session.config_dir, program.id, None if bundled else picked)
+    keep_baseline(program.id, session.loading)
     return program
 
 

@@ -6,9 +6,11 @@ picks that the program as of the last refresh did not have, and how many items t
 program gained and lost since the last refresh. Data only: the CLI words it.
 
 "The last refresh" is a copy of the program's bytes kept in the user cache dir
-(``<cache>/refreshed/<program id>.json`` and ``.body``, replaced atomically) at every refresh.
-The first refresh of a program compares with the copy a URL's cache held before fetching,
-if any; otherwise it has nothing to compare with and says so.
+(``<cache>/refreshed/<program id>.json`` and ``.body``, replaced atomically) at every refresh,
+and by `planner use` when it makes a program current and none is kept yet (``keep_baseline``),
+so that the first refresh of a file can say what was added and removed since. A first refresh
+with no copy kept (a program given with --program only) compares with the copy a URL's cache
+held before fetching, if any; otherwise it has nothing to compare with and says so.
 """
 
 from __future__ import annotations
@@ -106,6 +108,15 @@ def refresh(program: Program, loading: Loading, agenda_path: Path, zone: str) ->
     )
 
 
+def keep_baseline(program_id: str, loading: Loading) -> None:
+    """Keep the program ``loading`` just parsed as what the next refresh compares with,
+    unless a refresh (or an earlier `use`) kept one: that one stays the baseline."""
+    loaded = loading.last_parsed
+    memory = RefreshMemory(loading.cache_dir)
+    if loaded is not None and not memory.holds(program_id):
+        memory.keep(program_id, *loaded)
+
+
 def _held_before(
     loading: Loading, loaded: tuple[bytes, SourceContext, str | None, str | None] | None
 ) -> Program | None:
@@ -143,6 +154,9 @@ class RefreshMemory:
     def _paths(self, program_id: str) -> tuple[Path, Path]:
         key = hashlib.sha256(program_id.encode("utf-8")).hexdigest()[:32]
         return self.folder / f"{key}.json", self.folder / f"{key}.body"
+
+    def holds(self, program_id: str) -> bool:
+        return all(path.is_file() for path in self._paths(program_id))
 
     def recall(self, program_id: str, loading: Loading) -> Program | None:
         """The program as the last refresh saw it; None when there is none or it does not load

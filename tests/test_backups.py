@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from planner.cli import cli
@@ -131,3 +132,74 @@ def test_a_version_3_agenda_is_migrated_with_a_backup_file(tmp_path: Path) -> No
     stored = json.loads(agenda.read_text())
     assert stored["version"] == 4
     assert [(p["id"], p["maybe"]) for p in stored["picks"]] == [("firm", False), ("backup", True)]
+
+
+def _event(path: Path, uid: str) -> str:
+    events = path.read_text().split("BEGIN:VEVENT")[1:]
+    return next(event for event in events if f"UID:{uid}@" in event)
+
+
+def test_making_an_exported_backup_firm_raises_its_sequence_once(tmp_path: Path) -> None:
+    agenda = tmp_path / "agenda.json"
+    ics = tmp_path / "agenda.ics"
+    assert run(agenda, "pick", "backup", "--maybe").exit_code == 0
+    assert run(agenda, "export", "--with-backups", "-o", str(ics)).exit_code == 0
+    written = _event(ics, "backup")
+    assert "SEQUENCE:0" in written
+    assert "STATUS:TENTATIVE" in written and "TRANSP:TRANSPARENT" in written
+    assert run(agenda, "pick", "backup").stdout == f"{BACKUP} is now a firm pick\n"
+    assert json.loads(agenda.read_text())["picks"][0]["exported_maybe"] is True
+    assert run(agenda, "export", "--with-backups", "-o", str(ics)).exit_code == 0
+    firm = _event(ics, "backup")
+    assert "SEQUENCE:1" in firm  # calendars take the new STATUS and TRANSP
+    assert "STATUS:" not in firm and "TRANSP:" not in firm
+    stored = json.loads(agenda.read_text())["picks"][0]
+    assert stored["sequence"] == 1 and "exported_maybe" not in stored
+    assert run(agenda, "export", "--with-backups", "-o", str(ics)).exit_code == 0
+    assert "SEQUENCE:1" in _event(ics, "backup")
+    # And back: a firm pick made a backup is written TENTATIVE with the next SEQUENCE.
+    assert run(agenda, "pick", "backup", "--maybe").exit_code == 0
+    assert run(agenda, "export", "--with-backups", "-o", str(ics)).exit_code == 0
+    again = _event(ics, "backup")
+    assert "SEQUENCE:2" in again and "STATUS:TENTATIVE" in again
+
+
+def test_a_switch_waits_for_an_export_that_holds_the_pick(tmp_path: Path) -> None:
+    agenda = tmp_path / "agenda.json"
+    ics = tmp_path / "agenda.ics"
+    assert run(agenda, "pick", "firm").exit_code == 0
+    assert run(agenda, "export", "-o", str(ics)).exit_code == 0
+    # Made a backup, then firm again before any export: calendars hold it as it is.
+    assert run(agenda, "pick", "firm", "--maybe").exit_code == 0
+    assert run(agenda, "pick", "firm").exit_code == 0
+    assert "exported_maybe" not in agenda.read_text()
+    assert run(agenda, "export", "-o", str(ics)).exit_code == 0
+    assert "SEQUENCE:0" in _event(ics, "firm")
+    # A backup is not in a plain export: the switch stays pending until one holds it.
+    assert run(agenda, "pick", "firm", "--maybe").exit_code == 0
+    assert run(agenda, "pick", "other").exit_code == 0
+    assert run(agenda, "export", "-o", str(ics)).exit_code == 0
+    assert json.loads(agenda.read_text())["picks"][0]["exported_maybe"] is False
+    assert run(agenda, "export", "--with-backups", "-o", str(ics)).exit_code == 0
+    backup = _event(ics, "firm")
+    assert "SEQUENCE:1" in backup and "STATUS:TENTATIVE" in backup
+
+
+@pytest.mark.parametrize("fmt", ["ics", "html"])
+def test_an_agenda_of_only_backups_says_how_to_export_them(tmp_path: Path, fmt: str) -> None:
+    agenda = tmp_path / "agenda.json"
+    assert run(agenda, "pick", "backup", "later", "--maybe").exit_code == 0
+    target = tmp_path / f"agenda.{fmt}"
+    result = run(agenda, "export", "--format", fmt, "-o", str(target))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "Error: the agenda for backup-beside-pick holds only backups (2, picked with --maybe), "
+        "which an export leaves out; export them with `planner export --with-backups`, or make "
+        "one firm with `planner pick ID`\n"
+    )
+    assert not target.exists()
+    assert (
+        run(agenda, "export", "--format", fmt, "--with-backups", "-o", str(target)).exit_code == 0
+    )
+    assert run(agenda, "pick", "later").exit_code == 0
+    assert run(agenda, "export", "--format", fmt, "-o", str(target)).exit_code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_an_update_that_moves_one_pick_and_removes_another(run, server) -> None:
     first = run("refresh")
     assert first.output.splitlines()[:2] == [
         f"Refreshed repeatcon from {url}: the server says it has not changed.",
-        "Program: 4 items (the first refresh: nothing to compare with)",
+        "Program: 0 added, 0 removed since the last refresh (4 items)",  # since `use`
     ]
     served.body, served.etag = V2.read_bytes(), '"v2"'
     asked = len(served.requests)
@@ -119,6 +120,42 @@ def test_a_used_frab_file_picked_by_short_id_survives_a_refresh_that_renumbers(
     shown = json.loads(run("agenda", "--json").output)
     assert sorted(item["id"] for item in shown["items"]) == ["101", "102", "office-hours-novak-2"]
     assert shown["changes"] == []
+
+
+def test_the_first_refresh_of_a_used_file_compares_with_the_program_as_used(
+    run, tmp_path: Path
+) -> None:
+    program = tmp_path / "p.xml"
+    shutil.copy(V1, program)
+    assert run("use", str(program)).exit_code == 0
+    assert run("pick", "1", "2").exit_code == 0
+    shutil.copy(V2, program)
+    # Using it again keeps the program as first used: changes since then are not hidden.
+    assert run("use", str(program)).exit_code == 0
+    report = run("refresh")
+    assert report.exit_code == 0, report.output
+    lines = report.output.splitlines()
+    assert lines[:2] == [
+        f"Refreshed repeatcon from {program}: read it again.",
+        "Program: 1 added, 1 removed since the last refresh (4 items)",
+    ]
+    assert "  Intro to Rust (repeat) (2): no longer in the program" in lines
+    # That refresh is the new baseline: nothing more was added or removed since.
+    again = json.loads(run("refresh", "--json").output)
+    assert (again["how"], again["added"], again["removed"]) == ("read", [], [])
+
+
+def test_a_refresh_with_nothing_kept_keeps_the_program_for_the_next(run, tmp_path: Path) -> None:
+    program = tmp_path / "p.xml"
+    shutil.copy(V1, program)
+    first = run("--program", str(program), "refresh")
+    assert (
+        first.output.splitlines()[1]
+        == "Program: 4 items (the first refresh: nothing to compare with)"
+    )
+    shutil.copy(V2, program)
+    report = json.loads(run("--program", str(program), "refresh", "--json").output)
+    assert (report["added"], report["removed"]) == (["3"], ["2"])
 
 
 def test_a_first_refresh_compares_with_the_copy_the_cache_held(run, server) -> None:

@@ -96,23 +96,24 @@ def _pick_order(pick: Pick, by_id: dict[str, Item]) -> tuple[bool, datetime | No
 
 def sequence_of(pick: Pick, item: Item | None) -> int:
     """The SEQUENCE to export: one more than stored when the item differs from what calendars
-    last received, or vanished since (exported as cancelled); ``mark_exported`` then stores
-    it, so it never falls."""
+    last received (``Pick.unexported``: also a switch between backup and firm), or vanished
+    since (exported as cancelled); ``mark_exported`` then stores it, so it never falls."""
     if item is None:
         return pick.sequence if pick.cancelled else pick.sequence + 1
-    if pick.cancelled or not pick.written().matches(item):
-        return pick.sequence + 1
-    return pick.sequence
+    return pick.sequence + 1 if pick.unexported(item) else pick.sequence
 
 
 def mark_exported(agenda: Agenda, program: Program, *, with_backups: bool = False) -> None:
     """Record an .ics export in ``agenda`` (in place; the caller holds the lock): each pick
     the file holds whose item changed since calendars last received it keeps the raised
-    SEQUENCE and what was written. Backups are in the file only ``with_backups``."""
+    SEQUENCE and what was written (its item, and whether as a backup). Backups are in the
+    file only ``with_backups``."""
     for pick, item in _changed_since_written(agenda, program, with_backups):
         pick.sequence += 1
-        pick.exported = Snapshot.of(item)
+        if not pick.written().matches(item):
+            pick.exported = Snapshot.of(item)
         pick.cancelled = False
+        pick.exported_maybe = None
     for pick in _newly_cancelled(agenda, program):
         pick.sequence += 1
         pick.cancelled = True
@@ -140,5 +141,5 @@ def _changed_since_written(
         for pick in agenda.picks
         if pick.id in in_file
         and (with_backups or not pick.maybe)
-        and (pick.cancelled or not pick.written().matches(in_file[pick.id]))
+        and pick.unexported(in_file[pick.id])
     ]

@@ -200,6 +200,12 @@ def _switch(picks: _Picks, existing: Pick, item: Item, zone: str, maybe: bool) -
     """A firm pick made a backup (``--maybe``) or a backup made firm, its snapshot refreshed."""
     changed = picks.own_copy(existing)
     changed.maybe = maybe
+    # Calendars may hold it as it was: the next export that carries it raises SEQUENCE (never
+    # known whether an export carried it before, so at worst SEQUENCE rises once unseen).
+    if changed.exported_maybe is None:
+        changed.exported_maybe = existing.maybe
+    elif changed.exported_maybe == maybe:  # switched back before an export carried it
+        changed.exported_maybe = None
     refreshed = _refresh(picks, changed, item, zone)
     rest = refreshed.message.split("already picked", 1)[1]
     message = f"{_name(item)} is now {'a backup' if maybe else 'a firm pick'}"
@@ -213,6 +219,7 @@ def _refresh(picks: _Picks, existing: Pick, item: Item, zone: str) -> Outcome:
     existing = picks.own_copy(existing)
     if existing.cancelled or not existing.written().matches(item):  # not raised by an export
         existing.sequence += 1
+        existing.exported_maybe = None  # the raised SEQUENCE carries a switch as well
     existing.snapshot = Snapshot.of(item)
     existing.exported = None
     existing.cancelled = False

@@ -58,6 +58,11 @@ class Pick(BaseModel):
     guid: str | None = None
     # True when the last export wrote this pick as cancelled (its item vanished).
     cancelled: bool = False
+    # Whether calendars hold this pick as a backup (TENTATIVE, TRANSPARENT), when that differs
+    # from ``maybe`` now: set by re-picking it the other way, cleared by the export that writes
+    # the switch with a raised SEQUENCE; None when exports wrote it as it is. Optional within
+    # version 4 (older version 4 files load unchanged) and written only while set (store).
+    exported_maybe: bool | None = None
 
     @property
     def uid_key(self) -> str:
@@ -68,6 +73,17 @@ class Pick(BaseModel):
     def written(self) -> Snapshot:
         """The item as calendars last received it (or will, on the first export)."""
         return self.exported or self.snapshot
+
+    @property
+    def switch_unexported(self) -> bool:
+        """Whether the pick became a backup or firm since calendars last received it."""
+        return self.exported_maybe is not None and self.exported_maybe != self.maybe
+
+    def unexported(self, item: Item) -> bool:
+        """Whether an export of ``item`` for this pick differs from what calendars last
+        received, so it must raise SEQUENCE: a new time, room or title, a cancelled pick back
+        in the program, or a switch between backup and firm."""
+        return self.cancelled or self.switch_unexported or not self.written().matches(item)
 
 
 class Settings(BaseModel):

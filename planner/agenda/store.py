@@ -13,7 +13,9 @@ Versions: 1 had no ``picked_at``; 2 records when each pick was made; 3 records w
 last export wrote for a changed item (``exported``), so that SEQUENCE never falls; 4 marks
 backups (``maybe``: `planner pick ID --maybe`) and records each pick's ``guid`` (what its
 calendar UID is made of, now that frab and c3voc items show short ids) and whether the last
-export wrote a vanished pick as cancelled. An older file is
+export wrote a vanished pick as cancelled; within version 4, ``exported_maybe`` (optional,
+written only while set, so older version 4 files and planners are unaffected) records a
+switch between backup and firm that no export has carried yet. An older file is
 read as it is and rewritten in the current version on the next save, after its exact
 bytes were kept as ``<name>.v<old>.bak`` beside it. A newer or unknown version is
 never touched.
@@ -172,11 +174,19 @@ def update_agenda(
 
 def write_agenda(path: Path, agenda: Agenda) -> None:
     """Replace the file atomically; callers hold the lock (edit_agenda, update_agenda)."""
-    data = (agenda.model_dump_json(indent=2) + "\n").encode("utf-8")
+    data = (agenda.model_dump_json(indent=2, exclude=_unset_optional(agenda)) + "\n").encode()
     try:
         write_atomic(link_target(Path(path)), data)
     except PlannerError as exc:
         raise AgendaError(str(exc)) from None
+
+
+def _unset_optional(agenda: Agenda) -> dict | None:
+    # ``exported_maybe`` is written only while some pick has it, so that a file with no
+    # unexported switch stays one that planners from before the field can read.
+    if any(pick.exported_maybe is not None for pick in agenda.picks):
+        return None
+    return {"picks": {"__all__": {"exported_maybe"}}}
 
 
 def keep_backup(path: Path, data: bytes, version: int) -> Path:

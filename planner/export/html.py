@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from planner import text, timezones
 from planner.errors import ExportError
-from planner.export import timetable
+from planner.export import only_backups_message, timetable
 from planner.export.markers import GENERATOR_TAG
 from planner.export.timetable import Block, ClashNote, Column, Day, Listed, Timetable
 
@@ -171,16 +171,24 @@ def to_html(
     show_all: bool,
     clashes: list[Clash],
     only: frozenset[str] | None = None,
+    with_backups: bool = False,
 ) -> str:
     """The timetable page; ``show_all`` draws the whole program with the picks highlighted.
 
-    ``only`` limits the page to those item ids (see ``timetable.build``).
+    ``only`` limits the page to those item ids (see ``timetable.build``). Backups (pick
+    --maybe) are left out unless ``with_backups``.
     """
-    if not show_all and not agenda.picks and not agenda.events:
+    from planner.agenda import without_backups
+
+    shown = agenda if with_backups else without_backups(agenda)
+    if not show_all and not shown.picks and not shown.events:
+        if agenda.picks:
+            raise ExportError(only_backups_message(program.id, len(agenda.picks)))
         raise ExportError(
             f"the agenda for {program.id} is empty: nothing picked yet; "
             "pick talks with `planner pick ID` or use --all"
         )
+    agenda = shown
     zone = timezones.check_zone(zone)
     table = timetable.build(
         program, agenda, zone=zone, now=now, show_all=show_all, clashes=clashes, only=only

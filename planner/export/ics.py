@@ -22,6 +22,7 @@ from icalendar.prop import vCategory, vDatetime, vDuration, vInt, vText, vUri
 from planner import timezones
 from planner.agenda import cancelled_picks, exported_items, sequence_of
 from planner.errors import ExportError
+from planner.export import only_backups_message
 from planner.export.markers import PRODID
 from planner.export.serialise import to_bytes
 from planner.export.vtimezone import BodyMismatch, Vtimezone, build_vtimezone
@@ -399,7 +400,7 @@ def to_ics(
     shown_zone = timezones.calendar_name(timezones.check_zone(zone))
     entries, left_out = _entries(program, agenda, shown_zone, with_backups)
     if not entries:
-        raise ExportError(_nothing_message(program, left_out))
+        raise ExportError(_nothing_message(program, agenda, left_out, with_backups))
     plan = _plan_zone(entries, shown_zone)
     if alarm_minutes is None:
         alarm_minutes = agenda.settings.alarm_minutes
@@ -423,13 +424,18 @@ def to_ics(
     )
 
 
-def _nothing_message(program: Program, left_out: list[Item]) -> str:
+def _nothing_message(
+    program: Program, agenda: Agenda, left_out: list[Item], with_backups: bool
+) -> str:
     if left_out:
         return (
             f"nothing to export for {program.id}: every pick's time is still to be announced "
             f"({', '.join(item.id for item in left_out)}); pick talks with a time with "
             "`planner pick ID` (list them with `planner talks`)"
         )
+    backups = sum(pick.maybe for pick in agenda.picks)
+    if backups and not with_backups:
+        return only_backups_message(program.id, backups)
     return (
         f"the agenda for {program.id} is empty: nothing picked yet; pick talks with "
         "`planner pick ID` (list them with `planner talks`) or add your own with `planner add`"
