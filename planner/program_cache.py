@@ -34,12 +34,14 @@ KEEP_ENTRIES = 12
 def cache_key(data: bytes, context: SourceContext, fmt: str | None, zone: str | None) -> str:
     from planner import __version__
     from planner.model import FORMAT_VERSION
+    from planner.sources.common import ID_RULES
 
     # The model's version too: a pickle of an older model lacks the newer fields.
     digest = hashlib.sha256(data)
     for part in (
         __version__,
         FORMAT_VERSION,
+        ID_RULES,
         _model_shape(),
         fmt,
         zone,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -80,6 +81,21 @@ def test_a_slow_server_times_out(server) -> None:
     served.delay = 0.5
     with pytest.raises(FetchError, match=r"no complete answer within 0.1 s") as raised:
         fetch(f"{base}/p.xml", limits=Limits(timeout=0.1))
+    assert raised.value.offline
+
+
+def test_a_server_dripping_its_body_is_cut_off_at_the_whole_fetchs_deadline(server) -> None:
+    # Every byte that arrives restarts a socket's timeout: only a deadline for the whole
+    # answer stops a server that sends one byte every 0.3 s of a promised 100,000.
+    base, served = server
+    served.body, served.drip = b"x" * 100_000, 0.3
+    started = time.monotonic()
+    with pytest.raises(FetchError) as raised:
+        fetch(f"{base}/p.xml", limits=Limits(timeout=1))
+    assert time.monotonic() - started < 4
+    assert str(raised.value) == (
+        f"{base}/p.xml: no complete answer within 1 s; check your connection, or try again later"
+    )
     assert raised.value.offline
 
 

@@ -52,7 +52,7 @@ def test_an_update_that_moves_one_pick_and_removes_another(run, server) -> None:
     base, served = server
     url = f"{base}/schedule.xml"
     assert run("use", url).exit_code == 0
-    assert run("pick", "1", "2", "office-hours-novak").exit_code == 0
+    assert run("pick", "1", "2", "office-hours-novak-thu-1100").exit_code == 0
     assert "SEQUENCE:1" not in run("export", "-o", "-").stdout
     first = run("refresh")
     assert first.output.splitlines()[:2] == [
@@ -73,13 +73,17 @@ def test_an_update_that_moves_one_pick_and_removes_another(run, server) -> None:
         "Pick a changed talk again to confirm it; drop a vanished one to remove it (until then "
         "the export marks it cancelled).",
         "New clashes since the last refresh:",
-        "  Office hours (office-hours-novak) and Intro to Rust (1) overlap by 30 minutes "
+        "  Office hours (office-hours-novak-thu-1100) and Intro to Rust (1) overlap by 30 minutes "
         "(11:15-11:45)",
     ]
     assert run("refresh", "--strict").exit_code == 1
     # The agenda keeps both picks: the moved one and the one no longer in the program.
     shown = json.loads(run("agenda", "--json").output)
-    assert sorted(item["id"] for item in shown["items"]) == ["1", "2", "office-hours-novak"]
+    assert sorted(item["id"] for item in shown["items"]) == [
+        "1",
+        "2",
+        "office-hours-novak-thu-1100",
+    ]
     # The export raises the moved talk's SEQUENCE and cancels the removed one.
     ics = run("export", "-o", "-").stdout
     moved = vevent(ics, f"{INTRO}@repeatcon.planner")
@@ -101,7 +105,7 @@ def test_a_used_frab_file_picked_by_short_id_survives_a_refresh_that_renumbers(
     program = tmp_path / "schedule.xml"
     program.write_bytes(V1.read_bytes())
     assert run("use", str(program)).exit_code == 0
-    picked = run("pick", "1", "office-hours-novak-2")
+    picked = run("pick", "1", "office-hours-novak-thu-1600")
     assert (
         picked.output.splitlines()[0] == "added 1: Intro to Rust (Thu 12 Sep 10:00-10:30, Room A)"
     )
@@ -118,7 +122,11 @@ def test_a_used_frab_file_picked_by_short_id_survives_a_refresh_that_renumbers(
     assert "Program: 0 added, 0 removed since the last refresh (4 items)" in report.output
     assert "Your picks: no changes" in report.output
     shown = json.loads(run("agenda", "--json").output)
-    assert sorted(item["id"] for item in shown["items"]) == ["101", "102", "office-hours-novak-2"]
+    assert sorted(item["id"] for item in shown["items"]) == [
+        "101",
+        "102",
+        "office-hours-novak-thu-1600",
+    ]
     assert shown["changes"] == []
 
 

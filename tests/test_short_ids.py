@@ -58,7 +58,7 @@ def test_title_ids_are_told_apart_by_guid_not_by_file_order() -> None:
     program = frab(TWO_TALKS_ONE_TITLE % {b"first": EARLY.encode(), b"second": LATE.encode()})
     swapped = frab(TWO_TALKS_ONE_TITLE % {b"first": LATE.encode(), b"second": EARLY.encode()})
     ids = {item.guid: item.id for item in program.items}
-    assert ids == {EARLY: "lightning-talks", LATE: "lightning-talks-2"}
+    assert ids == {EARLY: "lightning-talks-aaaaaa", LATE: "lightning-talks-bbbbbb"}
     assert {item.guid: item.id for item in swapped.items} == ids  # a refresh that swaps them
 
 
@@ -69,6 +69,49 @@ def test_pretalx_code_is_the_short_id_when_the_file_gives_one() -> None:
     program = parse(json.dumps(document).encode(), SourceContext(label="d.json", stem="d"))
     assert (program.items[0].id, program.items[0].guid) == ("G9JGWY", first["guid"])
     assert program.items[1].id == "26"  # no code: the number pretalx gives
+
+
+def test_talks_of_one_title_without_guids_are_told_apart_by_day_and_time() -> None:
+    program = repeatcon()
+    assert [item.id for item in program.items][2:] == [
+        "office-hours-novak-thu-1100",
+        "office-hours-novak-thu-1600",
+    ]
+    parallel = (FIXTURES / "live_frab_v1.xml").read_bytes().replace(b"16:00", b"11:00")
+    parallel = parallel.replace(b'<room name="Room B">', b'<room name="Room B/C">')
+    again = parse(parallel, SourceContext("p.xml", "p"))
+    assert [item.id for item in again.items][2:] == [
+        "office-hours-novak-thu-1100-room-b-c",
+        "office-hours-novak-thu-1100-room-b-c-2",  # same title, time and room: numbered
+    ]
+
+
+def without_the_first_office_hours(data: bytes) -> bytes:
+    start = data.index(b"<event>")
+    return data[:start] + data[data.index(b"</event>", start) + len(b"</event>") :]
+
+
+def test_cancelling_one_of_two_talks_of_one_title_never_moves_a_pick(tmp_path: Path) -> None:
+    before = repeatcon()
+    early, late = before.items[2:]
+    path = tmp_path / "repeatcon.json"
+    agenda.update_agenda(path, before, lambda now: agenda.pick(now, before, [early, late]))
+    after = parse(without_the_first_office_hours(LIVE_V1.read_bytes()), SourceContext("v", "v"))
+    [left] = [item for item in after.items if item.title == "Office hours"]
+    assert (left.id, left.start) == ("office-hours-novak", late.start)  # a title nobody shares
+    picks = agenda.read_agenda(path, after).picks
+    # The later talk's pick stays on it; the cancelled one's pick is not handed the bare id.
+    assert [(pick.id, pick.snapshot.start) for pick in picks] == [
+        ("office-hours-novak-thu-1100", early.start),
+        ("office-hours-novak", late.start),
+    ]
+    assert agenda.changes(after, agenda.read_agenda(path, after)) == [
+        agenda.Change("office-hours-novak-thu-1100", "vanished", "no longer in the program")
+    ]
+    # Saved so, then the conference restores the cancelled talk: each pick finds its own again.
+    agenda.write_agenda(path, agenda.read_agenda(path, after))
+    restored = agenda.read_agenda(path, before)
+    assert [pick.id for pick in restored.picks] == [early.id, late.id]
 
 
 # --- agendas made before short ids (picks keyed by GUID) ---
@@ -84,8 +127,11 @@ def old_agenda(tmp_path: Path) -> Path:
     return path
 
 
+LIVE_V1 = FIXTURES / "live_frab_v1.xml"
+
+
 def repeatcon() -> Program:
-    return parse((FIXTURES / "live_frab_v1.xml").read_bytes(), SourceContext("v1.xml", "v1"))
+    return parse(LIVE_V1.read_bytes(), SourceContext("v1.xml", "v1"))
 
 
 def test_picks_keyed_by_guid_are_read_under_the_short_ids(old_agenda: Path) -> None:
@@ -93,7 +139,7 @@ def test_picks_keyed_by_guid_are_read_under_the_short_ids(old_agenda: Path) -> N
     assert [(p.id, p.guid, p.sequence) for p in current.picks] == [
         ("1", INTRO, 1),
         ("2", f"{INTRO}-2", 0),
-        ("office-hours-novak", None, 0),
+        ("office-hours-novak-thu-1100", None, 0),  # its title now shared: found at its time
         ("99999999-dead-4bee-8f00-000000000000", None, 0),  # vanished: kept as it was
     ]
     assert old_agenda.read_bytes() == OLD_AGENDA.read_bytes()  # reading writes nothing
@@ -101,16 +147,16 @@ def test_picks_keyed_by_guid_are_read_under_the_short_ids(old_agenda: Path) -> N
 
 def test_the_first_save_writes_the_short_ids_and_keeps_the_old_file(old_agenda: Path) -> None:
     program = repeatcon()
-    [office] = [item for item in program.items if item.id == "office-hours-novak-2"]
+    [office] = [item for item in program.items if item.id == "office-hours-novak-thu-1600"]
     agenda.update_agenda(old_agenda, program, lambda now: agenda.pick(now, program, [office]))
     saved = json.loads(old_agenda.read_text())
     assert saved["version"] == agenda.AGENDA_VERSION
     assert [pick["id"] for pick in saved["picks"]] == [
         "1",
         "2",
-        "office-hours-novak",
+        "office-hours-novak-thu-1100",
         "99999999-dead-4bee-8f00-000000000000",
-        "office-hours-novak-2",
+        "office-hours-novak-thu-1600",
     ]
     backup = old_agenda.with_name("repeatcon.json.v3.bak")
     assert backup.read_bytes() == OLD_AGENDA.read_bytes()
@@ -125,7 +171,7 @@ def test_the_calendar_uids_stay_those_of_the_guid_ids(old_agenda: Path) -> None:
     assert uids == [
         "UID:99999999-dead-4bee-8f00-000000000000@repeatcon.planner",  # cancelled, 09:00
         f"UID:{INTRO}@repeatcon.planner",
-        "UID:office-hours-novak@repeatcon.planner",
+        "UID:office-hours-novak-thu-1100@repeatcon.planner",  # no GUID: the UID is the id
         f"UID:{INTRO}-2@repeatcon.planner",
     ]
 

@@ -239,25 +239,29 @@ def test_repeated_ids_get_a_stable_suffix_and_a_note() -> None:
     assert [(item.id, item.guid, item.room) for item in program.items] == [
         ("1", "11111111-aaaa-4aaa-8aaa-111111111111", "Room A"),  # the event number: short
         ("2", "11111111-aaaa-4aaa-8aaa-111111111111-2", "Room A"),  # the GUID told apart
-        ("office-hours-novak", None, "Room B"),  # no guid or id: title and speaker
-        ("office-hours-novak-2", None, "Room B"),
+        # no guid or id: title and speaker, and where two share them, day and time
+        ("office-hours-novak-thu-1100", None, "Room B"),
+        ("office-hours-novak-thu-1600", None, "Room B"),
     ]
     assert program.notes == [
         "id '11111111-aaaa-4aaa-8aaa-111111111111' is repeated (event 2 'Intro to Rust "
         "(repeat)'); renamed it '11111111-aaaa-4aaa-8aaa-111111111111-2'",
-        "id 'office-hours-novak' is repeated (event 'Office hours' (<day 1>, room 'Room B')); "
-        "renamed it 'office-hours-novak-2'",
+        "id 'office-hours-novak' (made from a title) is shared by 2 events; told them apart as "
+        "'office-hours-novak-thu-1100', 'office-hours-novak-thu-1600'",
     ]
 
 
 def test_an_id_made_from_title_and_speakers_survives_a_move() -> None:
     data = (FIXTURES / "frab_repeated_ids.xml").read_bytes()
+    # A title no other event has: its id is the bare slug, the same wherever the talk goes.
+    head, _, tail = data.rpartition(b"<title>Office hours</title>")
+    data = head + b"<title>Evening office hours</title>" + tail
     moved = data.replace(b"11:00:00+02:00", b"12:15:00+02:00").replace(b"Room B", b"Room C")
     program = parse(moved, SourceContext(label="moved.xml", stem="moved"))
-    office_hours = [item for item in program.items if item.title == "Office hours"]
+    office_hours = [item for item in program.items if "office hours" in item.title.lower()]
     assert [(item.id, item.start, item.room) for item in office_hours] == [
         ("office-hours-novak", at("2024-09-12T12:15:00+02:00"), "Room C"),
-        ("office-hours-novak-2", at("2024-09-12T16:00:00+02:00"), "Room C"),
+        ("evening-office-hours-novak", at("2024-09-12T16:00:00+02:00"), "Room C"),
     ]
 
 
@@ -439,7 +443,9 @@ def test_cli_check_lists_what_the_loader_repaired() -> None:
     result = run("--program", fixture("frab_repeated_ids.xml"), "check")
     assert result.exit_code == 0, result.output
     assert "renamed it '11111111-aaaa-4aaa-8aaa-111111111111-2'" in result.output
-    assert "renamed it 'office-hours-novak-2'" in result.output
+    assert "told them apart as 'office-hours-novak-thu-1100', 'office-hours-novak-thu-1600'" in (
+        result.output
+    )
 
 
 def test_cli_pick_and_clashes_work_on_a_frab_program(tmp_path: Path) -> None:

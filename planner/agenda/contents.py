@@ -18,6 +18,7 @@ from planner.clashes import (
     sweep_clashes,
 )
 from planner.model import Item, Program, sort_key
+from planner.sources.common import slot_suffix
 
 
 def covered_by(program: Program, agenda: Agenda) -> dict[str, str]:
@@ -62,7 +63,7 @@ def adopt_ids(agenda: Agenda, program: Program) -> Agenda:
         if pick.guid and tree.by_guid:
             item = tree.by_guid.get(pick.guid.lower())
         else:
-            item = tree.find(pick.id)
+            item = tree.find(pick.id) or _same_slot(program, pick)
         if item is None:  # vanished: kept as it is
             changed |= pick.id in picks
             picks.setdefault(pick.id, pick)
@@ -78,6 +79,28 @@ def adopt_ids(agenda: Agenda, program: Program) -> Agenda:
         picks[item.id] = moved
     # A vanished pick alone changes nothing: the file is not rewritten (or backed up) for it.
     return agenda.model_copy(update={"picks": list(picks.values())}) if changed else agenda
+
+
+def _same_slot(program: Program, pick: Pick) -> Item | None:
+    """The item a pick without GUID names under the other form of a title-made id: a talk whose
+    title another talk now shares gained its day and time ("office-hours-novak" became
+    "office-hours-novak-thu-1100"), or lost them when the other one was cancelled. Found only
+    at the day, time and room the attendee last saw, so a pick never moves to another talk."""
+    by_id = program.tree.by_id
+    seen_at = [pick.snapshot] if pick.exported is None else [pick.snapshot, pick.exported]
+    for seen in seen_at:
+        if seen.start is None:
+            continue
+        for room_too in (False, True):
+            suffix = slot_suffix(seen.start, seen.room, program.timezone, room_too=room_too)
+            longer = by_id.get(f"{pick.id}-{suffix}")
+            if longer is not None and longer.start == seen.start:
+                return longer
+            if pick.id.endswith(f"-{suffix}"):
+                bare = by_id.get(pick.id[: -len(suffix) - 1])
+                if bare is not None and (bare.start, bare.room) == (seen.start, seen.room):
+                    return bare
+    return None
 
 
 def cancelled_picks(program: Program, agenda: Agenda) -> list[Pick]:

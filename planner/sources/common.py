@@ -9,11 +9,11 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import timedelta
+from contextlib import contextmanager, suppress
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-from planner.errors import ProgramError
+from planner.errors import PlannerError, ProgramError
 from planner.text import slugify
 
 # --- building many objects ---
@@ -40,6 +40,10 @@ def collector_paused() -> Iterator[None]:
 
 # --- ids ---
 
+# Raised when the ids a parser makes change (2: talks sharing a title told apart by GUID or
+# slot, not by position): a parsed program cached under the old rules is not reused.
+ID_RULES = 2
+
 # A file's own id longer than this (a GUID: 36 characters) is no id to type: planner shows the
 # conference's short one and keeps the long one as the item's guid.
 LONG_ID = 16
@@ -62,6 +66,34 @@ def title_id(title: str, speakers: list[str] | tuple[str, ...] = ()) -> str:
     return slugify(words) or "item"
 
 
+def guid_suffix(guid: str) -> str:
+    """What tells apart talks of one title that have GUIDs: their GUID's first hex digits."""
+    return re.sub(r"[^0-9a-z]", "", guid.lower())[:6] or "guid"
+
+
+# Not strftime's %a: that follows the locale, and an id must not.
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def slot_suffix(
+    start: datetime | None, room: str | None, zone: str | None, *, room_too: bool
+) -> str:
+    """What tells apart talks of one title without GUIDs: their day and time ("thu-1100", in
+    the program's zone), with the room where two share both; "tba" for a talk with no time."""
+    from planner import timezones
+
+    if start is None:
+        when = "tba"
+    else:
+        local = start
+        if zone is not None:
+            with suppress(PlannerError):
+                local = timezones.to_zone(start, zone)
+        when = f"{_WEEKDAYS[local.weekday()]}-{local:%H%M}"
+    place = slugify(room or "", max_length=24) if room_too else ""
+    return f"{when}-{place}" if place else when
+
+
 class IdAllocator:
     """Hands out unique ids; a repeated id gets "-2", "-3", ... in file order and a note.
 
@@ -73,6 +105,9 @@ class IdAllocator:
         self._taken: set[str] = set()
         self._next_suffix: dict[str, int] = {}
         self._notes = notes
+
+    def taken(self, ident: str) -> bool:
+        return ident in self._taken
 
     def claim(self, wanted: str, where: str | Callable[[], str] = "") -> str:
         """``wanted``, or it with a suffix; ``where`` names the place for the note (a function

@@ -26,8 +26,10 @@ from planner.sources.common import (
     LONG_ID,
     IdAllocator,
     clean_id,
+    guid_suffix,
     kind_from_label,
     parse_duration,
+    slot_suffix,
     title_id,
 )
 from planner.text import html_to_text
@@ -124,8 +126,8 @@ class ScheduleBuilder:
         self._ids = IdAllocator(self.notes)
         self._guids = IdAllocator(self.notes)
         # Items whose short id is made from their title, claimed once every id the file
-        # gives is taken (see _claim_title_ids).
-        self._by_title: list[tuple[str, str, int, Event]] = []
+        # gives is taken (see _claim_title_ids): (slug, GUID or None, index in _items).
+        self._by_title: list[tuple[str, str | None, int]] = []
         self._rooms: dict[str, None] = {}
         self._items: list[dict] = []
         self._days: list[dict] = []  # the days that give the instants they run between
@@ -279,20 +281,50 @@ class ScheduleBuilder:
         guid = (event.guid or "").strip()
         if len(guid) <= LONG_ID:
             wanted = clean_id(event.ident) if event.ident and event.ident.strip() else ""
-            return self._ids.claim(wanted or title_id(title, speakers), lambda: event.label), None
+            if wanted:
+                return self._ids.claim(wanted, lambda: event.label), None
+            self._by_title.append((title_id(title, speakers), None, len(self._items)))
+            return "", None  # claimed in finish
         kept = self._guids.claim(clean_id(guid), lambda: event.label)
         short = next((clean_id(t) for t in (event.code, event.number) if t and t.strip()), "")
         if short:
             return self._ids.claim(short, lambda: event.label), kept
-        self._by_title.append((title_id(title, speakers), kept, len(self._items), event))
+        self._by_title.append((title_id(title, speakers), kept, len(self._items)))
         return "", kept  # claimed in finish
 
-    def _claim_title_ids(self) -> None:
-        """Ids made from titles, claimed after every id the file gives and in GUID order, so
-        that which of two talks of one title gets "-2" does not depend on the file's order (a
-        refresh that moves a talk to another day keeps both ids)."""
-        for wanted, _guid, index, event in sorted(self._by_title, key=lambda entry: entry[1]):
-            self._items[index]["id"] = self._ids.claim(wanted, lambda e=event: e.label)  # type: ignore[misc]
+    def _claim_title_ids(self, zone: str) -> None:
+        """Ids made from titles, claimed after every id the file gives. A slug only one item
+        has is its id; the items sharing one are told apart by what each is, never by their
+        order or number (their GUID, else their day, time and room), so a refresh that cancels,
+        adds or reorders one of them renames none of the others."""
+        shared = Counter(slug for slug, _guid, _index in self._by_title)
+        when = {
+            index: slot_suffix(self._items[index]["start"], None, zone, room_too=False)
+            for slug, guid, index in self._by_title
+            if guid is None and shared[slug] > 1
+        }
+        slots = Counter(
+            (slug, when[index]) for slug, _guid, index in self._by_title if index in when
+        )
+        sharing: dict[str, list[str]] = {}
+        for slug, guid, index in sorted(self._by_title, key=lambda e: (e[0], e[1] or "", e[2])):
+            item = self._items[index]
+            if shared[slug] == 1 and not self._ids.taken(slug):
+                item["id"] = self._ids.claim(slug)
+                continue
+            if guid:
+                suffix = guid_suffix(guid)
+            elif slots[slug, when[index]] == 1:
+                suffix = when[index]
+            else:  # two of one title at one time: the room tells them apart
+                suffix = slot_suffix(item["start"], item["room"], zone, room_too=True)
+            item["id"] = self._ids.claim(f"{slug}-{suffix}", lambda i=item: repr(i["title"]))  # type: ignore[misc]
+            sharing.setdefault(slug, []).append(item["id"])
+        for slug, idents in sharing.items():
+            self.notes.append(
+                f"id {slug!r} (made from a title) is shared by {len(idents)} events; told them "
+                f"apart as {', '.join(map(repr, idents))}"
+            )
         self._by_title.clear()
 
     def _start_of(
@@ -434,8 +466,8 @@ class ScheduleBuilder:
     # --- the result ---
 
     def finish(self, ident: str, name: str, venue: str | None = None) -> Program:
-        self._claim_title_ids()
         timezone = self._display_zone()
+        self._claim_title_ids(timezone)
         notes = self._time_notes() + self.notes + self.context.notes
         return Program.model_validate(
             {

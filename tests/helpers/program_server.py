@@ -1,7 +1,9 @@
 """A program server for the live tests: http.server on 127.0.0.1 only, any port, in a thread.
 
 What it answers is set on ``Served``: a body, a status, the validators it sends (a matching
-If-None-Match or If-Modified-Since gets a 304), a delay; ``/redirect`` and ``/hop/N`` redirect.
+If-None-Match or If-Modified-Since gets a 304), a delay, a drip (the body one byte at a time,
+this many seconds apart, after headers that promise all of it); ``/redirect`` and ``/hop/N``
+redirect.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Served:
         self.etag: str | None = '"v1"'
         self.last_modified: str | None = None
         self.delay = 0.0
+        self.drip = 0.0
         self.requests: list[dict[str, str]] = []
 
 
@@ -60,7 +63,19 @@ def program_server() -> Iterator[tuple[str, Served]]:
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if served.drip:
+                self._drip(body)
+            else:
+                self.wfile.write(body)
+
+        def _drip(self, body: bytes) -> None:
+            try:
+                for offset in range(len(body)):
+                    self.wfile.write(body[offset : offset + 1])
+                    self.wfile.flush()
+                    time.sleep(served.drip)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up, as it should
 
         def _redirect(self, where: str) -> None:
             self.send_response(302)
