@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from planner.clashes import Slot, WalkRule
+from planner.clashes import Slot, WalkRule, item_slot
 from planner.model import Item, PersonalEvent, Program
 
 # Beyond this many rooms the longest walk is not looked up pair by pair: the model's own
@@ -116,9 +116,9 @@ def fixed_slots(
         item = by_id.get(item_id)
         if item is None or item.start is None or item.end is None:
             continue
-        above = _ancestors(item, by_id)
+        above = program.tree.ancestors(item_id)
         if not picked.intersection(above):
-            slots.append(_slot(item, above))
+            slots.append(item_slot(item, above))
     slots.extend(Slot(e.id, e.start, e.end, room=e.location) for e in events)
     return sorted(slots, key=lambda slot: (slot.start, slot.id))
 
@@ -140,7 +140,7 @@ def best_agenda(
     """
     window = window or Window()
     by_id = program.item_map()
-    candidates = _candidates(program, by_id, scores, fixed, min_score, window)
+    candidates = _candidates(program, scores, fixed, min_score, window)
     chosen = _Path(candidates, scores, _FixedEntries(fixed), walk).best()
     fixed_items = [by_id[s.id] for s in fixed if s.id in by_id and window.holds(by_id[s.id])]
     in_plan = sorted([*fixed_items, *chosen], key=lambda item: (item.start, item.id))
@@ -150,13 +150,14 @@ def best_agenda(
     return Plan(
         items=items,
         total=sum(choice.score for choice in items),
-        **_differences(picks, in_plan, by_id, window),
+        **_differences(picks, in_plan, program, window),
     )
 
 
 def _differences(
-    picks: Iterable[str], in_plan: list[Item], by_id: dict[str, Item], window: Window
+    picks: Iterable[str], in_plan: list[Item], program: Program, window: Window
 ) -> dict[str, tuple[str, ...]]:
+    by_id, tree = program.item_map(), program.tree
     picked = list(dict.fromkeys(picks))
     planned = {item.id for item in in_plan}
     dropped = [
@@ -165,7 +166,7 @@ def _differences(
         if pick in by_id
         and pick not in planned
         and window.holds(by_id[pick])
-        and not planned.intersection(_ancestors(by_id[pick], by_id))
+        and not planned.intersection(tree.ancestors(pick))
     ]
     return {
         "kept": tuple(item.id for item in in_plan if item.id in picked),
@@ -176,7 +177,6 @@ def _differences(
 
 def _candidates(
     program: Program,
-    by_id: dict[str, Item],
     scores: Mapping[str, float],
     fixed: Sequence[Slot],
     min_score: float,
@@ -191,7 +191,7 @@ def _candidates(
             continue
         if scores.get(item.id, 0.0) <= min_score or not window.holds(item):
             continue
-        if item.id in around_fixed or fixed_ids.intersection(_ancestors(item, by_id)):
+        if item.id in around_fixed or fixed_ids.intersection(program.tree.ancestors(item.id)):
             continue
         if not overlaps.hits(item.start, item.end):
             found.append(item)
@@ -365,26 +365,3 @@ class _Path:
             chosen.append(self.items[index])
             index = successor[index]
         return chosen
-
-
-def _ancestors(item: Item, by_id: dict[str, Item]) -> list[str]:
-    chain: list[str] = []
-    current = item
-    while current.parent and current.parent not in chain and current.parent != item.id:
-        chain.append(current.parent)
-        parent = by_id.get(current.parent)
-        if parent is None:
-            break
-        current = parent
-    return chain
-
-
-def _slot(item: Item, ancestors: list[str]) -> Slot:
-    return Slot(
-        item.id,
-        item.start,  # type: ignore[arg-type]
-        item.end,  # type: ignore[arg-type]
-        room=item.room,
-        estimated=item.estimated,
-        ancestors=frozenset(ancestors),
-    )
