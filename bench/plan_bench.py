@@ -13,7 +13,6 @@ A script, not a test: speed is never asserted in tests. Exits 1 when a goal is m
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -31,39 +30,12 @@ from run import (  # noqa: E402  (bench/run.py makes the inputs and runs the pro
     generate,
     paired_times,
     print_table,
+    site_json,
 )
 
 GOAL = 2.0
 INTERESTS = ["sparse", "kernel", "tensor compiler", "attention"]
 SITE_ZONE = "America/Los_Angeles"
-
-
-def site_json(talks: int = 6000) -> Path:
-    """The site JSON bench/run.py's importer figures use: 6,000 talks as results."""
-    site = OUT / f"site-{talks}.json"
-    if site.exists():
-        return site
-    big = json.loads(Path(f"{generate('big', 20000, 30)}.json").read_text(encoding="utf-8"))
-    chosen = [item for item in big["items"] if item["kind"] == "talk"][:talks]
-    results = [
-        {
-            "id": number,
-            "uid": f"u{number}",
-            "name": talk["title"],
-            "authors": [{"fullname": name, "institution": "Bench U"} for name in talk["speakers"]],
-            "abstract": talk["abstract"],
-            "session": "Oral",
-            "eventtype": "Oral",
-            "room_name": talk["room"],
-            "starttime": talk["start"],
-            "endtime": talk["end"],
-            "poster_position": None,
-            "virtualsite_url": f"https://bench.invalid/virtual/2030/oral/{number}",
-        }
-        for number, talk in enumerate(chosen, start=1)
-    ]
-    site.write_text(json.dumps({"count": len(results), "next": None, "results": results}))
-    return site
 
 
 def talk_ids(path: Path, zone: str | None, count: int) -> list[str]:

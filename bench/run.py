@@ -318,37 +318,42 @@ def memory(big: Path) -> list[Figure]:
     ]
 
 
+def site_json(talks: int = 6000) -> Path:
+    """A conference site's JSON of ``talks`` results, made from the big program's talks."""
+    site = OUT / f"site-{talks}.json"
+    if site.exists():
+        return site
+    items = json.loads(Path(f"{generate('big', 20000, 30)}.json").read_text(encoding="utf-8"))[
+        "items"
+    ]
+    chosen = [item for item in items if item["kind"] == "talk"][:talks]
+    results = [
+        {
+            "id": number,
+            "uid": f"u{number}",
+            "name": talk["title"],
+            "authors": [{"fullname": name, "institution": "Bench U"} for name in talk["speakers"]],
+            "abstract": talk["abstract"],
+            "session": "Oral",
+            "eventtype": "Oral",
+            "room_name": talk["room"],
+            "starttime": talk["start"],
+            "endtime": talk["end"],
+            "poster_position": None,
+            "virtualsite_url": f"https://bench.invalid/virtual/2030/oral/{number}",
+        }
+        for number, talk in enumerate(chosen, start=1)
+    ]
+    site.write_text(
+        json.dumps({"count": len(results), "next": None, "previous": None, "results": results})
+    )
+    return site
+
+
 def importer_scale() -> list[Figure]:
     """Issue 5's scale check: a 1,500-event 90-room frab file, a 6,000-result site JSON."""
     frab = generate("frab-1500", 1875, 90)  # about 1,500 talks once sessions are left out
-    site = OUT / "site-6000.json"
-    if not site.exists():
-        items = json.loads(Path(f"{generate('big', 20000, 30)}.json").read_text(encoding="utf-8"))[
-            "items"
-        ]
-        talks = [item for item in items if item["kind"] == "talk"][:6000]
-        results = [
-            {
-                "id": number,
-                "uid": f"u{number}",
-                "name": talk["title"],
-                "authors": [
-                    {"fullname": name, "institution": "Bench U"} for name in talk["speakers"]
-                ],
-                "abstract": talk["abstract"],
-                "session": "Oral",
-                "eventtype": "Oral",
-                "room_name": talk["room"],
-                "starttime": talk["start"],
-                "endtime": talk["end"],
-                "poster_position": None,
-                "virtualsite_url": f"https://bench.invalid/virtual/2030/oral/{number}",
-            }
-            for number, talk in enumerate(talks, start=1)
-        ]
-        site.write_text(
-            json.dumps({"count": len(results), "next": None, "previous": None, "results": results})
-        )
+    site = site_json(6000)
     talks = ["talks", "--search", "no-such-words"]
     one_second = 1.0
     return [
