@@ -133,3 +133,48 @@ def link_target(path: Path) -> Path:
     if not path.is_symlink():
         return path
     return Path(os.path.realpath(path))
+
+
+class RecordStore:
+    """Pairs of a JSON record and the bytes it describes, in ``folder``, each under a name (a
+    URL, a program id) hashed into its two file names. These are caches: a pair whose bytes do
+    not match the record's ``sha256`` (half replaced) reads as none, and a write that fails is
+    no error of the command (the next one reads an older pair, or none)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def paths(self, name: str) -> tuple[Path, Path]:
+        import hashlib
+
+        key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+        return self.folder / f"{key}.json", self.folder / f"{key}.body"
+
+    def holds(self, name: str) -> bool:
+        return all(path.is_file() for path in self.paths(name))
+
+    def read(self, name: str) -> tuple[dict, bytes] | None:
+        import hashlib
+        import json
+
+        record_path, body_path = self.paths(name)
+        try:
+            record = json.loads(record_path.read_text("utf-8"))
+            body = body_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("sha256") != hashlib.sha256(body).hexdigest():
+            return None
+        return record, body
+
+    def write(self, name: str, record: dict, body: bytes | None) -> None:
+        """Store ``record`` (its ``sha256`` that of the bytes) and new bytes, if given."""
+        import json
+
+        record_path, body_path = self.paths(name)
+        try:
+            if body is not None:
+                write_atomic(body_path, body)
+            write_atomic(record_path, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
+        except PlannerError:
+            pass

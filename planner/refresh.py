@@ -16,7 +16,6 @@ held before fetching, if any; otherwise it has nothing to compare with and says 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -149,26 +148,23 @@ class RefreshMemory:
     """The program's bytes as of the last refresh, with what is needed to parse them again."""
 
     def __init__(self, cache_dir: Path) -> None:
-        self.folder = Path(cache_dir) / "refreshed"
+        from planner.files import RecordStore
 
-    def _paths(self, program_id: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(program_id.encode("utf-8")).hexdigest()[:32]
-        return self.folder / f"{key}.json", self.folder / f"{key}.body"
+        self.store = RecordStore(Path(cache_dir) / "refreshed")
 
     def holds(self, program_id: str) -> bool:
-        return all(path.is_file() for path in self._paths(program_id))
+        return self.store.holds(program_id)
 
     def recall(self, program_id: str, loading: Loading) -> Program | None:
         """The program as the last refresh saw it; None when there is none or it does not load
         (the cache only helps: a refresh never fails because of it)."""
         from planner.sources.base import SourceContext
 
-        record_path, body_path = self._paths(program_id)
+        found = self.store.read(program_id)
+        if found is None:
+            return None
+        record, body = found
         try:
-            record = json.loads(record_path.read_text("utf-8"))
-            body = body_path.read_bytes()
-            if hashlib.sha256(body).hexdigest() != record["sha256"]:
-                return None
             today = date.fromisoformat(record["today"]) if record.get("today") else None
             context = SourceContext(label=record["label"], stem=record["stem"], today=today)
             previous = loading.parse(body, context, fmt=record["fmt"], zone=record["zone"])
@@ -184,9 +180,8 @@ class RefreshMemory:
         fmt: str | None,
         zone: str | None,
     ) -> None:
-        from planner.files import write_atomic
-
-        record_path, body_path = self._paths(program_id)
+        """Keep ``data`` as the program the next refresh compares with (best effort: the next
+        refresh compares with an older copy, or with none, when it cannot be written)."""
         record = {
             "program_id": program_id,
             "label": context.label,
@@ -196,8 +191,4 @@ class RefreshMemory:
             "today": context.today.isoformat() if context.today else None,
             "sha256": hashlib.sha256(data).hexdigest(),
         }
-        try:
-            write_atomic(body_path, data)
-            write_atomic(record_path, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
-        except PlannerError:
-            pass  # the next refresh compares with an older copy, or with none
+        self.store.write(program_id, record, data)

@@ -15,14 +15,14 @@ comes back as ``warnings``: this module never prints.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.errors import PlannerError, ProgramError
+from planner.errors import ProgramError
+from planner.files import RecordStore
 
 if TYPE_CHECKING:
     from planner.fetch import Fetched, Limits, Validators
@@ -60,18 +60,15 @@ class UrlCache:
     """The cached copies of programs fetched from URLs, in ``folder``."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder) / "programs"
-
-    def _paths(self, url: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
-        return self.folder / f"{key}.json", self.folder / f"{key}.body"
+        self.store = RecordStore(Path(folder) / "programs")
 
     def read(self, url: str) -> tuple[CachedCopy, bytes] | None:
         """The copy of ``url`` and its bytes; None when there is none or it does not read."""
-        record_path, body_path = self._paths(url)
+        found = self.store.read(url)
+        if found is None:
+            return None
+        raw, body = found
         try:
-            raw = json.loads(record_path.read_text("utf-8"))
-            body = body_path.read_bytes()
             copy = CachedCopy(
                 url=raw["url"],
                 sha256=raw["sha256"],
@@ -80,10 +77,10 @@ class UrlCache:
                 etag=raw.get("etag"),
                 last_modified=raw.get("last_modified"),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
-        if copy.url != url or hashlib.sha256(body).hexdigest() != copy.sha256:
-            return None  # a half-replaced pair (or a hash collision of URLs): fetch again
+        if copy.url != url:
+            return None  # a hash collision of URLs: fetch again
         if copy.confirmed_at.tzinfo is None:
             return None
         return copy, body
@@ -91,9 +88,6 @@ class UrlCache:
     def write(self, copy: CachedCopy, body: bytes | None) -> None:
         """Store the record (and a new body); a cache that cannot be written is not an error
         of the command: the program was loaded, only the next command fetches again."""
-        from planner.files import write_atomic
-
-        record_path, body_path = self._paths(copy.url)
         record = {
             "url": copy.url,
             "sha256": copy.sha256,
@@ -102,12 +96,7 @@ class UrlCache:
             "etag": copy.etag,
             "last_modified": copy.last_modified,
         }
-        try:
-            if body is not None:
-                write_atomic(body_path, body)
-            write_atomic(record_path, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
-        except PlannerError:
-            pass
+        self.store.write(copy.url, record, body)
 
 
 @dataclass
